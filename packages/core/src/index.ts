@@ -2,3 +2,4 @@ export * from './clock.js';
 export * from './errors.js';
 export * from './roles.js';
 export * from './audit.js';
+export * from './event.js';
