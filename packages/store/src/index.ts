@@ -1,1 +1,4 @@
-export {};
+export * from './dialect.js';
+export * from './repositories.js';
+export * from './schema.js';
+export * from './store.js';

@@ -1,0 +1,18 @@
+import type { Kysely, Migration } from 'kysely';
+import type { DialectHelper } from '../dialect.js';
+import { identityAndAudit } from './0001-identity-and-audit.js';
+
+/** A migration gets the dialect helper so it can stay dialect-neutral. */
+export interface VersionedMigration {
+  name: string;
+  up(db: Kysely<unknown>, dialect: DialectHelper): Promise<void>;
+}
+
+/** Ordered; names sort in order and are never renamed once released. */
+export const MIGRATIONS: VersionedMigration[] = [identityAndAudit];
+
+export function migrationsFor(dialect: DialectHelper): Record<string, Migration> {
+  return Object.fromEntries(
+    MIGRATIONS.map((m) => [m.name, { up: (db: Kysely<unknown>) => m.up(db, dialect) }]),
+  );
+}

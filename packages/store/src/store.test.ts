@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { findChainBreak } from '@prahari/core';
+import { sql } from 'kysely';
+import { Store } from './store.js';
+
+let dir: string;
+let store: Store;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'prahari-store-'));
+  store = Store.open({ driver: 'sqlite', path: join(dir, 'prahari.db') });
+  await store.migrate();
+});
+
+afterEach(async () => {
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const now = '2026-11-25T10:00:00.000Z';
+
+describe('SQLite store', () => {
+  it('runs migrations once and reports them', async () => {
+    expect(await store.migrate()).toEqual([]);
+    const status = await store.migrationStatus();
+    expect(status.pending).toEqual([]);
+    expect(status.applied).toContain('0001-identity-and-audit');
+    expect(await store.ping()).toBe(true);
+  });
+
+  it('turns on WAL and foreign keys', async () => {
+    const journal = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(store.db);
+    expect(journal.rows[0]?.journal_mode).toBe('wal');
+    const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(store.db);
+    expect(fk.rows[0]?.foreign_keys).toBe(1);
+  });
+
+  it('stores and updates users; usernames are unique', async () => {
+    const user = {
+      id: 'u1',
+      username: 'meena',
+      displayName: 'Meena Iyer',
+      role: 'analyst' as const,
+      department: 'IT',
+      passwordHash: 'h',
+      disabled: false,
+      failedLogins: 0,
+      lockedUntil: null,
+      createdAt: now,
+      updatedAt: now,
+      lastLoginAt: null,
+    };
+    await store.users.insert(user);
+    await expect(store.users.insert({ ...user, id: 'u2' })).rejects.toThrow(/UNIQUE/);
+    await store.users.update('u1', { disabled: true, failedLogins: 3 });
+    expect(await store.users.findByUsername('meena')).toMatchObject({
+      disabled: true,
+      failedLogins: 3,
+    });
+    expect(await store.users.count()).toBe(1);
+  });
+
+  it('refuses a session for a user that does not exist (foreign keys are enforced)', async () => {
+    await expect(
+      store.sessions.insert({
+        id: 's',
+        userId: 'nobody',
+        createdAt: now,
+        expiresAt: now,
+        lastSeenAt: now,
+        ip: null,
+        userAgent: null,
+      }),
+    ).rejects.toThrow(/FOREIGN KEY/);
+  });
+
+  it('appends a hash chain that verifies, and a hand edit breaks it', async () => {
+    for (const action of ['auth.login', 'user.create', 'auth.logout']) {
+      await store.audit.append({
+        at: now,
+        actorKind: 'user',
+        actorId: 'u1',
+        actorName: 'meena',
+        action,
+        target: null,
+        outcome: 'success',
+        ip: '127.0.0.1',
+        details: { n: 1 },
+      });
+    }
+    const rows = await store.audit.page(0, 100);
+    expect(rows.map((r) => r.seq)).toEqual([1, 2, 3]);
+    expect(findChainBreak(rows)).not.toHaveProperty('seq');
+
+    await sql`update audit_log set actor_name = 'someone' where seq = 2`.execute(store.db);
+    expect(findChainBreak(await store.audit.page(0, 100))).toMatchObject({ seq: 2 });
+  });
+});

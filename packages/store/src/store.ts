@@ -1,0 +1,98 @@
+import Sqlite from 'better-sqlite3';
+import { Kysely, Migrator, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import { sqliteDialect, type DialectHelper } from './dialect.js';
+import {
+  KyselyApiKeyRepository,
+  KyselyAuditRepository,
+  KyselySessionRepository,
+  KyselyUserRepository,
+} from './kysely-repositories.js';
+import { migrationsFor } from './migrations/index.js';
+import type {
+  ApiKeyRepository,
+  AuditRepository,
+  SessionRepository,
+  UserRepository,
+} from './repositories.js';
+import type { Database } from './schema.js';
+
+export interface SqliteStoreOptions {
+  driver: 'sqlite';
+  /** path of the database file, or `:memory:` */
+  path: string;
+  /** how long a writer waits for another process's lock before failing (ms) */
+  busyTimeoutMs?: number;
+}
+
+export type StoreOptions = SqliteStoreOptions;
+
+export interface MigrationStatus {
+  applied: string[];
+  pending: string[];
+}
+
+/** The state of one Prahari deployment behind repository interfaces. */
+export class Store {
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  readonly apiKeys: ApiKeyRepository;
+  readonly audit: AuditRepository;
+  readonly #migrator: Migrator;
+
+  private constructor(
+    readonly db: Kysely<Database>,
+    readonly dialect: DialectHelper,
+  ) {
+    this.users = new KyselyUserRepository(db);
+    this.sessions = new KyselySessionRepository(db);
+    this.apiKeys = new KyselyApiKeyRepository(db);
+    this.audit = new KyselyAuditRepository(db);
+    const migrations = migrationsFor(dialect);
+    const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+    this.#migrator = new Migrator({ db, provider, migrationTableName: 'schema_migrations' });
+  }
+
+  static open(options: StoreOptions): Store {
+    const sqlite = new Sqlite(options.path, { timeout: options.busyTimeoutMs ?? 5000 });
+    // WAL lets readers (search, the CLI) work while the server writes; NORMAL sync is durable
+    // across process crashes in WAL mode, which is the guarantee acknowledgement relies on.
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    return new Store(db, sqliteDialect);
+  }
+
+  /** Applies pending migrations in order; throws naming the migration that failed. */
+  async migrate(): Promise<string[]> {
+    const { error, results } = await this.#migrator.migrateToLatest();
+    const failed = results?.find((r) => r.status === 'Error');
+    if (error) {
+      const why = error instanceof Error ? error.message : JSON.stringify(error);
+      throw new Error(`migration ${failed?.migrationName ?? '(unknown)'} failed: ${why}`);
+    }
+    return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+  }
+
+  async migrationStatus(): Promise<MigrationStatus> {
+    const all = await this.#migrator.getMigrations();
+    return {
+      applied: all.filter((m) => m.executedAt !== undefined).map((m) => m.name),
+      pending: all.filter((m) => m.executedAt === undefined).map((m) => m.name),
+    };
+  }
+
+  /** True when the database answers a query. */
+  async ping(): Promise<boolean> {
+    try {
+      await sql`select 1`.execute(this.db);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+  }
+}
