@@ -53,7 +53,14 @@ export function auditHash(seq: number, record: AuditRecord, prevHash: string): s
   return createHash('sha256').update(prevHash).update('\n').update(content).digest('hex');
 }
 
-export type ChainBreak = { seq: number; reason: string };
+export interface ChainCheckpoint {
+  prevHash: string;
+  prevSeq: number;
+}
+
+export type ChainCheck =
+  | { ok: true; last: ChainCheckpoint }
+  | { ok: false; seq: number; reason: string; last: ChainCheckpoint };
 
 /**
  * Checks rows in sequence order, continuing from `prevHash`/`prevSeq` (so long trails can be
@@ -61,14 +68,13 @@ export type ChainBreak = { seq: number; reason: string };
  */
 export function findChainBreak(
   rows: Iterable<AuditEntry>,
-  start: { prevHash: string; prevSeq: number } = { prevHash: AUDIT_GENESIS_HASH, prevSeq: 0 },
-):
-  | (ChainBreak & { last: { prevHash: string; prevSeq: number } })
-  | { last: { prevHash: string; prevSeq: number } } {
+  start: ChainCheckpoint = { prevHash: AUDIT_GENESIS_HASH, prevSeq: 0 },
+): ChainCheck {
   let { prevHash, prevSeq } = start;
   for (const row of rows) {
     if (row.seq !== prevSeq + 1) {
       return {
+        ok: false,
         seq: row.seq,
         reason: `row ${prevSeq + 1} is missing (found ${row.seq} next)`,
         last: { prevHash, prevSeq },
@@ -76,6 +82,7 @@ export function findChainBreak(
     }
     if (row.prevHash !== prevHash) {
       return {
+        ok: false,
         seq: row.seq,
         reason: 'its previous-hash does not match the row before it',
         last: { prevHash, prevSeq },
@@ -83,6 +90,7 @@ export function findChainBreak(
     }
     if (auditHash(row.seq, row, row.prevHash) !== row.hash) {
       return {
+        ok: false,
         seq: row.seq,
         reason: 'its content does not match its hash (the row was altered)',
         last: { prevHash, prevSeq },
@@ -91,5 +99,5 @@ export function findChainBreak(
     prevHash = row.hash;
     prevSeq = row.seq;
   }
-  return { last: { prevHash, prevSeq } };
+  return { ok: true, last: { prevHash, prevSeq } };
 }

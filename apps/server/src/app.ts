@@ -1,0 +1,112 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Store } from '@prahari/store';
+import type { Config } from './config/index.js';
+import { registerAuth } from './http/auth.js';
+import { errorHandler, notFoundHandler } from './http/errors.js';
+import { Metrics } from './http/metrics.js';
+import { apiKeyRoutes } from './modules/apikeys/routes.js';
+import { auditRoutes } from './modules/audit/routes.js';
+import { authRoutes } from './modules/auth/routes.js';
+import { healthRoutes } from './modules/health/routes.js';
+import { userRoutes } from './modules/users/routes.js';
+import type { Services } from './services.js';
+
+export interface AppDeps {
+  config: Config;
+  store: Store;
+  services: Services;
+  /** pino options; tests pass `false` */
+  logger?: boolean | object;
+}
+
+export const VERSION = '0.1.0';
+
+/** The HTTP application, without listening: tests and `serve` build it the same way. */
+export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
+  const { config, services } = deps;
+  const app = Fastify({
+    logger: deps.logger ?? {
+      level: config.server.logLevel,
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'res.headers["set-cookie"]',
+          '*.password',
+          '*.secret',
+        ],
+        censor: '[redacted]',
+      },
+    },
+    bodyLimit: config.server.bodyLimitBytes,
+    trustProxy: config.server.trustProxy,
+    // Unknown body fields are refused with a 400 that names them, not silently dropped.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler(notFoundHandler);
+
+  const metrics = new Metrics();
+  metrics.register(app);
+
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: true,
+    max: config.auth.apiRateLimitPerMinute,
+    timeWindow: 60_000,
+    allowList: (request) => !request.url.startsWith('/api/v1'),
+    errorResponseBuilder: (_request, context) => ({
+      statusCode: 429,
+      error: 'too_many_requests',
+      message: `Too many requests: the limit is ${context.max} per ${context.after}. Try again in ${context.after}.`,
+    }),
+  });
+  registerAuth(app, services);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Prahari API',
+        version: VERSION,
+        description:
+          'Security operations for a city. Every /api/v1 route needs a session cookie (POST /api/v1/auth/login) or an API key (Authorization: Bearer prk_…). Errors are {error, message, details}.',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'an API key from POST /api/v1/apikeys',
+          },
+          session: { type: 'apiKey', in: 'cookie', name: 'prahari_session' },
+        },
+      },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  healthRoutes(app, { store: deps.store, metrics });
+  await app.register(
+    async (api) => {
+      await api.register(
+        authRoutes(services.auth, {
+          loginRateLimitPerMinute: config.auth.loginRateLimitPerMinute,
+          secureCookie: config.auth.secureCookie,
+        }),
+      );
+      await api.register(userRoutes(services.users));
+      await api.register(apiKeyRoutes(services.apiKeys));
+      await api.register(auditRoutes(services.audit));
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

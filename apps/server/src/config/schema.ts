@@ -1,0 +1,119 @@
+import { Type, type Static } from 'typebox';
+
+/**
+ * Every setting Prahari reads. Each leaf has a default, so an empty file (or none) is a working
+ * configuration; `description` is what the README and error messages show.
+ */
+export const ConfigSchema = Type.Object(
+  {
+    dataDir: Type.String({
+      default: './data',
+      minLength: 1,
+      description: 'folder for the database, archive and keys (created with mode 0700)',
+    }),
+    server: Type.Object(
+      {
+        host: Type.String({
+          default: '127.0.0.1',
+          minLength: 1,
+          description: 'address the HTTP API listens on',
+        }),
+        port: Type.Integer({
+          default: 7700,
+          minimum: 0,
+          maximum: 65535,
+          description: 'HTTP port (0 = any free port)',
+        }),
+        bodyLimitBytes: Type.Integer({
+          default: 10 * 1024 * 1024,
+          minimum: 1024,
+          maximum: 1024 * 1024 * 1024,
+          description: 'largest request body accepted (413 beyond)',
+        }),
+        trustProxy: Type.Boolean({
+          default: false,
+          description: 'trust X-Forwarded-* headers (only behind your own reverse proxy)',
+        }),
+        logLevel: Type.Union(
+          [
+            Type.Literal('fatal'),
+            Type.Literal('error'),
+            Type.Literal('warn'),
+            Type.Literal('info'),
+            Type.Literal('debug'),
+            Type.Literal('trace'),
+            Type.Literal('silent'),
+          ],
+          { default: 'info', description: 'server log level' },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    store: Type.Object(
+      {
+        driver: Type.Union([Type.Literal('sqlite')], {
+          default: 'sqlite',
+          description: 'state database (PostgreSQL arrives with its issue)',
+        }),
+        busyTimeoutMs: Type.Integer({
+          default: 5000,
+          minimum: 0,
+          maximum: 600_000,
+          description: 'how long a write waits for another process holding the database',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    auth: Type.Object(
+      {
+        sessionTtlMinutes: Type.Integer({
+          default: 720,
+          minimum: 5,
+          maximum: 60 * 24 * 30,
+          description: 'how long a login lasts',
+        }),
+        maxFailedLogins: Type.Integer({
+          default: 5,
+          minimum: 1,
+          maximum: 100,
+          description: 'failed logins in a row before the account locks',
+        }),
+        lockoutMinutes: Type.Integer({
+          default: 15,
+          minimum: 1,
+          maximum: 60 * 24,
+          description: 'how long a locked account stays locked',
+        }),
+        loginRateLimitPerMinute: Type.Integer({
+          default: 10,
+          minimum: 1,
+          maximum: 10_000,
+          description: 'login attempts per client address per minute (429 beyond)',
+        }),
+        apiRateLimitPerMinute: Type.Integer({
+          default: 6000,
+          minimum: 10,
+          maximum: 10_000_000,
+          description: 'API requests per client (session, key or address) per minute (429 beyond)',
+        }),
+        secureCookie: Type.Union(
+          [Type.Literal('auto'), Type.Literal('always'), Type.Literal('never')],
+          {
+            default: 'auto',
+            description: "session cookie's Secure flag: auto = when the request came over HTTPS",
+          },
+        ),
+        initialAdminPassword: Type.Optional(
+          Type.String({
+            minLength: 12,
+            description: 'password for the first `admin` (otherwise a random one is printed once)',
+          }),
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export type Config = Static<typeof ConfigSchema>;
