@@ -1,10 +1,24 @@
 import { Command } from 'commander';
+import { registerApiKeyCommand } from './commands/apikey.js';
+import { registerAuditCommand } from './commands/audit.js';
+import { registerMigrateCommand } from './commands/migrate.js';
+import { registerServeCommand } from './commands/serve.js';
+import { registerUserCommand } from './commands/user.js';
 
 // Each noun lives in ./commands/<noun>.ts and exports a `register…Command(program)` function.
 
 const program = new Command('prahari')
-  .description('Prahari — security operations for a city (https://github.com/prahari)')
+  .description('Prahari — security operations for a city')
+  .option('-c, --config <file>', 'configuration file (default ./prahari.yaml, or PRAHARI_CONFIG)')
+  .option('-d, --data-dir <dir>', 'data directory (dataDir; default ./data)')
+  .option('--json', 'machine-readable output')
   .showHelpAfterError()
   .version('0.1.0');
+
+registerServeCommand(program);
+registerMigrateCommand(program);
+registerUserCommand(program);
+registerApiKeyCommand(program);
+registerAuditCommand(program);
 
 await program.parseAsync(process.argv);

@@ -42,3 +42,14 @@ export class Progress {
     if (this.#enabled) process.stderr.write('\n');
   }
 }
+
+/** Columns padded to their widest cell, for lists people read in a terminal. */
+export function printTable(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  process.stdout.write(`${[line(header), ...rows.map(line)].join('\n')}\n`);
+}

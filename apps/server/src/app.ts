@@ -43,6 +43,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
         censor: '[redacted]',
       },
     },
+    // Per-request lines would drown the log at ingest rates; /metrics counts requests instead.
+    disableRequestLogging: true,
     bodyLimit: config.server.bodyLimitBytes,
     trustProxy: config.server.trustProxy,
     // Unknown body fields are refused with a 400 that names them, not silently dropped.

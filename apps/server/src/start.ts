@@ -17,8 +17,14 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Opens (and migrates) the store in the data directory; used by `serve` and by CLI commands. */
-export async function openStore(config: Config): Promise<Store> {
+/**
+ * Opens the store in the data directory and applies pending migrations (unless told not to, for
+ * `prahari migrate --status`); used by `serve` and by CLI commands.
+ */
+export async function openStore(
+  config: Config,
+  options: { migrate?: boolean } = {},
+): Promise<Store> {
   const { path } = prepareDataDir(config.dataDir);
   let store: Store;
   try {
@@ -27,7 +33,7 @@ export async function openStore(config: Config): Promise<Store> {
       path: join(path, 'prahari.db'),
       busyTimeoutMs: config.store.busyTimeoutMs,
     });
-    await store.migrate();
+    if (options.migrate !== false) await store.migrate();
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     if (/locked|busy/i.test(msg)) {

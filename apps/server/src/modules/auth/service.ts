@@ -163,13 +163,16 @@ export class AuthService {
   }
 
   /**
-   * On an empty database, creates `admin` with the configured password or a random one, which the
-   * caller prints once. Returns null when users already exist.
+   * When no admin exists (first start, even if `prahari user add` made other users before it),
+   * creates `admin` with the configured password or a random one, which the caller prints once.
+   * Returns null when an admin exists.
    */
   async bootstrapAdmin(
     initialPassword: string | undefined,
   ): Promise<{ username: string; password: string; generated: boolean } | null> {
-    if ((await this.users.count()) > 0) return null;
+    const users = await this.users.list();
+    if (users.some((u) => u.role === 'admin') || users.some((u) => u.username === 'admin'))
+      return null;
     const password = initialPassword ?? randomPassword();
     const now = this.clock.now().toISOString();
     await this.users.insert({

@@ -1,0 +1,157 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import Sqlite from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = resolve(import.meta.dirname, '../bin/prahari.js');
+let dir: string;
+
+/** Runs the built `prahari` binary as a person would, in a scratch folder. */
+function prahari(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
+  const res = spawnSync(process.execPath, [BIN, ...args], {
+    cwd: dir,
+    encoding: 'utf8',
+    input: options.input ?? '',
+    env: { PATH: process.env.PATH ?? '', HOME: dir, ...options.env },
+    timeout: 30_000,
+  });
+  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'prahari-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('prahari CLI', () => {
+  it('migrate shows pending migrations, applies them, then has nothing to do', () => {
+    expect(prahari(['migrate', '--status']).stdout).toMatch(/pending: 0001-identity-and-audit/);
+    expect(prahari(['migrate']).stdout).toMatch(
+      /Applied 1 migration\(s\): 0001-identity-and-audit/,
+    );
+    expect(prahari(['migrate']).stdout).toMatch(/already up to date/);
+  });
+
+  it('user add / list / passwd / disable / enable', () => {
+    const added = prahari(
+      [
+        'user',
+        'add',
+        'meena',
+        '--role',
+        'analyst',
+        '--name',
+        'Meena Iyer',
+        '--department',
+        'ICCC',
+        '--password-stdin',
+      ],
+      {
+        input: 'meena-password-1\n',
+      },
+    );
+    expect(added).toMatchObject({ code: 0, stdout: "Created analyst 'meena'.\n" });
+
+    const generated = prahari(['user', 'add', 'ravi', '--role', 'owner', '--json']);
+    expect(JSON.parse(generated.stdout)).toMatchObject({
+      username: 'ravi',
+      role: 'owner',
+      password: expect.stringMatching(/^.{20}$/),
+    });
+
+    const list = JSON.parse(prahari(['--json', 'user', 'list']).stdout);
+    expect(list.map((u: { username: string }) => u.username)).toEqual(['meena', 'ravi']);
+    expect(prahari(['user', 'list']).stdout).toMatch(/^meena\s+analyst\s+ICCC\s+active\s+never$/m);
+
+    expect(prahari(['user', 'disable', 'ravi']).stdout).toBe("User 'ravi' is disabled.\n");
+    expect(prahari(['user', 'list']).stdout).toMatch(/^ravi\s+owner\s+disabled/m);
+    expect(prahari(['user', 'enable', 'ravi']).code).toBe(0);
+    expect(
+      prahari(['user', 'passwd', 'ravi', '--password-stdin'], { input: 'new-owner-password\n' })
+        .stdout,
+    ).toMatch(/Password of 'ravi' changed/);
+  });
+
+  it('explains bad input and exits non-zero', () => {
+    const badRole = prahari(['user', 'add', 'kiran', '--role', 'boss']);
+    expect(badRole.code).toBe(1);
+    expect(badRole.stderr).toMatch(
+      /Role 'boss' does not exist; use one of admin, analyst, owner, auditor, ingest/,
+    );
+    const short = prahari(['user', 'passwd', 'meena', '--password', 'short']);
+    expect(short.stderr).toMatch(/at least 12 characters/);
+    expect(prahari(['user', 'disable', 'nobody']).stderr).toMatch(/There is no user 'nobody'/);
+  });
+
+  it('apikey create / list / revoke', () => {
+    const created = JSON.parse(
+      prahari(['apikey', 'create', 'fw-core-1', '--role', 'ingest', '--json']).stdout,
+    );
+    expect(created.secret).toMatch(/^prk_/);
+    const listed = prahari(['apikey', 'list']).stdout;
+    expect(listed).toMatch(new RegExp(`^${created.id}\\s+fw-core-1\\s+ingest\\s+active`, 'm'));
+    expect(listed).not.toContain(created.secret);
+    expect(prahari(['apikey', 'revoke', created.id]).stdout).toMatch(/is revoked/);
+    expect(prahari(['apikey', 'list']).stdout).toMatch(
+      new RegExp(`^${created.id}\\s+fw-core-1\\s+ingest\\s+revoked`, 'm'),
+    );
+  });
+
+  it('audit verify passes, then names the row edited by hand and exits 1', () => {
+    const ok = prahari(['audit', 'verify']);
+    expect(ok).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/Audit trail intact: \d+ rows verified/),
+    });
+    expect(prahari(['audit', 'list', '--action', 'user.disable']).stdout).toMatch(
+      /cli:\S+\s+user\.disable\s+user:ravi/,
+    );
+
+    const db = new Sqlite(join(dir, 'data', 'prahari.db'));
+    db.prepare('update audit_log set details = \'{"role":"admin"}\' where seq = 2').run();
+    db.close();
+    const broken = prahari(['audit', 'verify']);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(
+      /AUDIT TRAIL BROKEN at row 2: its content does not match its hash/,
+    );
+  });
+
+  it('refuses a bad configuration, naming the key, the value and what is allowed (exit 2)', () => {
+    const res = prahari(['migrate'], { env: { PRAHARI_SERVER_PORT: '70000' } });
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(
+      /server\.port \(from environment PRAHARI_SERVER_PORT\): wrong value; got 70000; allowed: a whole number from 0 to 65535/,
+    );
+  });
+
+  it('serve prints how to log in, answers /healthz, and stops cleanly on SIGTERM', async () => {
+    const serveDir = mkdtempSync(join(tmpdir(), 'prahari-serve-'));
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn'], {
+      cwd: serveDir,
+      env: { PATH: process.env.PATH ?? '' },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', r));
+    try {
+      await expect.poll(() => out, { timeout: 20_000 }).toMatch(/password: \S{20}/);
+      const url = /running at (http:\/\/\S+)/.exec(out)![1]!;
+      const password = /password: (\S{20})/.exec(out)![1]!;
+      expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
+      const login = await fetch(`${url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'admin', password }),
+      });
+      expect(login.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(out).toMatch(/SIGTERM: stopping Prahari/);
+    rmSync(serveDir, { recursive: true, force: true });
+  });
+});

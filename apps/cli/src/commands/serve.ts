@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import { DataDirError, startServer } from '@prahari/server';
+import { cliConfig, globalOptions, reportErrors } from '../context.js';
+import { fail } from '../output.js';
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description('run the Prahari server (HTTP API, dashboard) on the local data directory')
+    .option('--host <address>', 'address to listen on (server.host)')
+    .option('--port <port>', 'HTTP port (server.port)')
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or trace (server.logLevel)')
+    .action(
+      reportErrors(
+        async (options: { host?: string; port?: string; logLevel?: string }, command: Command) => {
+          const config = cliConfig(globalOptions(command), {
+            'server.host': options.host,
+            'server.port': options.port,
+            'server.logLevel': options.logLevel,
+          });
+          let server;
+          try {
+            server = await startServer(config);
+          } catch (err) {
+            if (err instanceof DataDirError) fail(err.message);
+            if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+              fail(
+                `Port ${config.server.port} on ${config.server.host} is already in use. Stop what uses it or choose another with --port.`,
+              );
+            }
+            throw err;
+          }
+          const lines = [
+            `Prahari is running at ${server.url} (data in ${config.dataDir})`,
+            `API documentation: ${server.url}/api/docs`,
+          ];
+          if (server.initialAdmin) {
+            lines.push(
+              '',
+              'First start: an administrator account was created.',
+              `  username: ${server.initialAdmin.username}`,
+              server.initialAdmin.generated
+                ? `  password: ${server.initialAdmin.password}   (shown only now — store it, or change it with: npx prahari user passwd admin)`
+                : '  password: the one set in auth.initialAdminPassword / PRAHARI_ADMIN_PASSWORD',
+              `Log in: curl -c cookies.txt -H 'content-type: application/json' -d '{"username":"admin","password":"…"}' ${server.url}/api/v1/auth/login`,
+              '',
+            );
+          }
+          process.stdout.write(`${lines.join('\n')}\n`);
+
+          const shutdown = (signal: string) => {
+            process.stdout.write(`\n${signal}: stopping Prahari…\n`);
+            server.close().then(
+              () => process.exit(0),
+              (err: unknown) => {
+                process.stderr.write(`error while stopping: ${String(err)}\n`);
+                process.exit(1);
+              },
+            );
+          };
+          process.once('SIGTERM', () => shutdown('SIGTERM'));
+          process.once('SIGINT', () => shutdown('SIGINT'));
+        },
+      ),
+    );
+}
