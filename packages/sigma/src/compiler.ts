@@ -1,0 +1,427 @@
+/**
+ * Compiles detections to predicates over an EventView: literals are lower-cased once, field
+ * paths become cache slots, regexes and CIDR masks are built here, never per event.
+ */
+import type { EventView } from './event-view.js';
+import { scalarString } from './event-view.js';
+import { STAR, compileStringTest, hasWildcards } from './sigma-string.js';
+import type { Part, SigmaString } from './sigma-string.js';
+import { buildItemSpec } from './modifiers.js';
+import type { ItemSpec, Placeholders, TimePart, ValueSpec } from './modifiers.js';
+import { cidrMatcher } from './cidr.js';
+import type { Cidr } from './cidr.js';
+import { parseCondition } from './condition.js';
+import type { Condition } from './condition.js';
+import type { DetectionItem, SearchNode } from './types.js';
+
+export type Pred = (ev: EventView) => boolean;
+type ScalarTest = (raw: unknown, lower: string | undefined, ev: EventView) => boolean;
+
+export interface CompileContext {
+  /** cache slot of a rule field name under the variant being compiled */
+  slot(field: string): number;
+  placeholders: Placeholders;
+  warnings: string[];
+  /** rule field names the detection reads */
+  fieldsUsed: Set<string>;
+}
+
+export class CompileError extends Error {}
+
+const lowerParts = (s: SigmaString): SigmaString =>
+  s.map((p) => (typeof p === 'string' ? p.toLowerCase() : p));
+
+function toNum(raw: unknown): number | undefined {
+  if (typeof raw === 'number') return raw;
+  if (typeof raw === 'string' && raw.trim() !== '') {
+    const n = Number(raw);
+    return Number.isFinite(n) ? n : undefined;
+  }
+  return undefined;
+}
+
+function parseTime(raw: unknown): Date | undefined {
+  if (typeof raw === 'number') {
+    // seconds (Zeek `ts`) or milliseconds since the epoch
+    const d = new Date(raw < 1e11 ? raw * 1000 : raw);
+    return Number.isNaN(d.getTime()) ? undefined : d;
+  }
+  if (typeof raw !== 'string') return undefined;
+  let s = raw.trim();
+  // `2025-11-27 07:40:10.132` (Sysmon UtcTime) has no zone: it is UTC.
+  if (/^\d{4}-\d\d-\d\d[ T]\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(s)) s = `${s.replace(' ', 'T')}Z`;
+  const t = Date.parse(s);
+  return Number.isNaN(t) ? undefined : new Date(t);
+}
+
+function isoWeek(d: Date): number {
+  const t = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()));
+  const day = t.getUTCDay() || 7;
+  t.setUTCDate(t.getUTCDate() + 4 - day);
+  const yearStart = Date.UTC(t.getUTCFullYear(), 0, 1);
+  return Math.ceil(((t.getTime() - yearStart) / 86400000 + 1) / 7);
+}
+
+export function timePart(d: Date, part: TimePart): number {
+  switch (part) {
+    case 'minute':
+      return d.getUTCMinutes();
+    case 'hour':
+      return d.getUTCHours();
+    case 'day':
+      return d.getUTCDate();
+    case 'week':
+      return isoWeek(d);
+    case 'month':
+      return d.getUTCMonth() + 1;
+    case 'year':
+      return d.getUTCFullYear();
+  }
+}
+
+/** Groups case-insensitive literal shapes so a long OR list costs one pass of string methods. */
+function insensitiveStringTest(specs: Extract<ValueSpec, { t: 'str' }>[]): ScalarTest {
+  const exact = new Set<string>();
+  const prefixes: string[] = [];
+  const suffixes: string[] = [];
+  const contains: string[] = [];
+  const generic: ((v: string) => boolean)[] = [];
+  const nums: number[] = [];
+  const bools: boolean[] = [];
+  for (const spec of specs) {
+    const s = lowerParts(spec.s);
+    if (spec.num !== undefined) nums.push(spec.num);
+    if (spec.bool !== undefined) bools.push(spec.bool);
+    const lit = (p: Part | undefined): p is string => typeof p === 'string';
+    if (s.length === 0) exact.add('');
+    else if (s.length === 1 && lit(s[0])) exact.add(s[0]);
+    else if (s.length === 2 && lit(s[0]) && s[1] === STAR) prefixes.push(s[0]);
+    else if (s.length === 2 && s[0] === STAR && lit(s[1])) suffixes.push(s[1]);
+    else if (s.length === 3 && s[0] === STAR && lit(s[1]) && s[2] === STAR) contains.push(s[1]);
+    else generic.push(compileStringTest(s));
+  }
+  const np = prefixes.length;
+  const ns = suffixes.length;
+  const nc = contains.length;
+  const ng = generic.length;
+  const hasExact = exact.size > 0;
+  const hasNum = nums.length > 0 || bools.length > 0;
+  return (raw, lower) => {
+    if (lower === undefined) return false;
+    if (hasExact && exact.has(lower)) return true;
+    for (let i = 0; i < ns; i++) if (lower.endsWith(suffixes[i]!)) return true;
+    for (let i = 0; i < np; i++) if (lower.startsWith(prefixes[i]!)) return true;
+    for (let i = 0; i < nc; i++) if (lower.includes(contains[i]!)) return true;
+    for (let i = 0; i < ng; i++) if (generic[i]!(lower)) return true;
+    if (hasNum) {
+      if (typeof raw === 'number' && nums.includes(raw)) return true;
+      if (typeof raw === 'boolean' && bools.includes(raw)) return true;
+    }
+    return false;
+  };
+}
+
+function specTest(spec: ValueSpec, ctx: CompileContext): ScalarTest {
+  switch (spec.t) {
+    case 'str': {
+      if (!spec.cased) return insensitiveStringTest([spec]);
+      const test = compileStringTest(spec.s);
+      return (raw) => {
+        const s = scalarString(raw);
+        return s !== undefined && test(s);
+      };
+    }
+    case 're': {
+      const re = spec.re;
+      return (raw) => {
+        const s = scalarString(raw);
+        return s !== undefined && re.test(s);
+      };
+    }
+    case 'cmp': {
+      const n = spec.n;
+      switch (spec.op) {
+        case 'lt':
+          return (raw) => {
+            const v = toNum(raw);
+            return v !== undefined && v < n;
+          };
+        case 'lte':
+          return (raw) => {
+            const v = toNum(raw);
+            return v !== undefined && v <= n;
+          };
+        case 'gt':
+          return (raw) => {
+            const v = toNum(raw);
+            return v !== undefined && v > n;
+          };
+        case 'gte':
+          return (raw) => {
+            const v = toNum(raw);
+            return v !== undefined && v >= n;
+          };
+      }
+      break;
+    }
+    case 'cidr': {
+      const m = cidrMatcher([spec.net]);
+      return (raw) => typeof raw === 'string' && m(raw);
+    }
+    case 'time': {
+      const { part, n } = spec;
+      return (raw) => {
+        const d = parseTime(raw);
+        return d !== undefined && timePart(d, part) === n;
+      };
+    }
+    case 'fieldref': {
+      ctx.fieldsUsed.add(spec.field);
+      const other = ctx.slot(spec.field);
+      const { sw, ew, cased } = spec;
+      return (raw, lower, ev) => {
+        const a = cased ? scalarString(raw) : lower;
+        const b = cased ? scalarString(ev.value(other)) : ev.lower(other);
+        if (a === undefined || b === undefined) return false;
+        if (sw && ew) return a.includes(b);
+        if (sw) return a.startsWith(b);
+        if (ew) return a.endsWith(b);
+        return a === b;
+      };
+    }
+    case 'never':
+      return () => false;
+    case 'null':
+    case 'exists':
+      break;
+  }
+  throw new CompileError(`internal: no scalar test for '${spec.t}'`);
+}
+
+/** One OR group of value specs → scalar test (null handled by the caller). */
+function orTest(specs: ValueSpec[], ctx: CompileContext): ScalarTest {
+  const insensitive = specs.filter(
+    (s): s is Extract<ValueSpec, { t: 'str' }> => s.t === 'str' && !s.cased,
+  );
+  const cidrs = specs.filter((s): s is Extract<ValueSpec, { t: 'cidr' }> => s.t === 'cidr');
+  const rest = specs.filter(
+    (s) => !(s.t === 'str' && !s.cased) && s.t !== 'cidr' && s.t !== 'null',
+  );
+  const tests: ScalarTest[] = [];
+  if (insensitive.length > 0) tests.push(insensitiveStringTest(insensitive));
+  if (cidrs.length > 0) {
+    const m = cidrMatcher(cidrs.map((c): Cidr => c.net));
+    tests.push((raw) => typeof raw === 'string' && m(raw));
+  }
+  for (const s of rest) tests.push(specTest(s, ctx));
+  if (tests.length === 0) return () => false;
+  if (tests.length === 1) return tests[0]!;
+  return (raw, lower, ev) => {
+    for (const t of tests) if (t(raw, lower, ev)) return true;
+    return false;
+  };
+}
+
+function fieldItem(spec: ItemSpec, field: string, ctx: CompileContext): Pred {
+  const slot = ctx.slot(field);
+  const flat = spec.groups.flat();
+  const exists = flat.find((s): s is Extract<ValueSpec, { t: 'exists' }> => s.t === 'exists');
+  let pred: Pred;
+  if (exists) {
+    const want = exists.b;
+    pred = (ev) => (ev.value(slot) !== undefined) === want;
+  } else {
+    const evalGroup = (specs: ValueSpec[]): Pred => {
+      const acceptsNull = specs.some((s) => s.t === 'null');
+      const test = orTest(specs, ctx);
+      return (ev) => {
+        const v = ev.value(slot);
+        if (v === undefined || v === null) return acceptsNull;
+        if (Array.isArray(v)) {
+          for (const el of v as unknown[]) {
+            if (el === null || el === undefined) {
+              if (acceptsNull) return true;
+              continue;
+            }
+            const s = scalarString(el);
+            if (test(el, s?.toLowerCase(), ev)) return true;
+          }
+          return false;
+        }
+        return test(v, ev.lower(slot), ev);
+      };
+    };
+    if (!spec.all || spec.groups.length === 1) pred = evalGroup(flat);
+    else {
+      const preds = spec.groups.map(evalGroup);
+      pred = (ev) => {
+        for (const p of preds) if (!p(ev)) return false;
+        return true;
+      };
+    }
+  }
+  if (spec.neg) {
+    const inner = pred;
+    return (ev) => !inner(ev);
+  }
+  return pred;
+}
+
+function keywordGroup(specs: ValueSpec[]): Pred {
+  const plain: string[] = [];
+  const leafTests: ((leaf: string, lower: string) => boolean)[] = [];
+  for (const s of specs) {
+    if (s.t === 'str') {
+      const parts = s.cased ? s.s : lowerParts(s.s);
+      if (!s.cased && !hasWildcards(parts) && parts.length <= 1) {
+        plain.push(typeof parts[0] === 'string' ? parts[0] : '');
+        continue;
+      }
+      const test = compileStringTest(parts, true);
+      leafTests.push(s.cased ? (leaf) => test(leaf) : (_leaf, lower) => test(lower));
+    } else if (s.t === 're') {
+      const re = s.re;
+      leafTests.push((leaf) => re.test(leaf));
+    } else if (s.t !== 'never') {
+      throw new CompileError(`a keyword search cannot use a '${s.t}' value`);
+    }
+  }
+  return (ev) => {
+    if (plain.length > 0) {
+      const text = ev.keywordText();
+      for (const p of plain) if (text.includes(p)) return true;
+    }
+    if (leafTests.length > 0) {
+      for (const leaf of ev.keywordLeaves()) {
+        const lower = leaf.toLowerCase();
+        for (const t of leafTests) if (t(leaf, lower)) return true;
+      }
+    }
+    return false;
+  };
+}
+
+function keywordItem(spec: ItemSpec): Pred {
+  if (!spec.all) return keywordGroup(spec.groups.flat());
+  const preds = spec.groups.map(keywordGroup);
+  return (ev) => {
+    for (const p of preds) if (!p(ev)) return false;
+    return true;
+  };
+}
+
+function itemCost(item: DetectionItem): number {
+  if (item.field === null) return 8;
+  const m = item.modifiers;
+  if (m.includes('re')) return 6;
+  if (m.includes('contains') || m.includes('windash'))
+    return 3 + Math.min(item.values.length, 20) / 10;
+  if (m.includes('startswith') || m.includes('endswith'))
+    return 2 + Math.min(item.values.length, 20) / 10;
+  return 1;
+}
+
+export function compileItem(item: DetectionItem, ctx: CompileContext): Pred {
+  let spec: ItemSpec;
+  try {
+    spec = buildItemSpec(item, ctx.placeholders);
+  } catch (e) {
+    const where = item.origin?.line ? ` (line ${item.origin.line})` : '';
+    const key = [item.field ?? '', ...item.modifiers].join('|');
+    throw new CompileError(`'${key}'${where}: ${(e as Error).message}`);
+  }
+  ctx.warnings.push(...spec.warnings);
+  if (spec.field === null) return keywordItem(spec);
+  ctx.fieldsUsed.add(spec.field);
+  return fieldItem(spec, spec.field, ctx);
+}
+
+export function allOf(preds: Pred[]): Pred {
+  if (preds.length === 1) return preds[0]!;
+  if (preds.length === 2) {
+    const [a, b] = preds as [Pred, Pred];
+    return (ev) => a(ev) && b(ev);
+  }
+  return (ev) => {
+    for (const p of preds) if (!p(ev)) return false;
+    return true;
+  };
+}
+
+export function anyOf(preds: Pred[]): Pred {
+  if (preds.length === 1) return preds[0]!;
+  if (preds.length === 2) {
+    const [a, b] = preds as [Pred, Pred];
+    return (ev) => a(ev) || b(ev);
+  }
+  return (ev) => {
+    for (const p of preds) if (p(ev)) return true;
+    return false;
+  };
+}
+
+export function compileSearch(node: SearchNode, ctx: CompileContext): Pred {
+  switch (node.kind) {
+    case 'item':
+      return compileItem(node.item, ctx);
+    case 'and': {
+      const items = [...node.items].sort((a, b) => itemCost(a) - itemCost(b));
+      return allOf(items.map((i) => compileItem(i, ctx)));
+    }
+    case 'or':
+      return anyOf(node.alternatives.map((a) => compileSearch(a, ctx)));
+  }
+}
+
+export function compileCondition(c: Condition, ids: Record<string, Pred>): Pred {
+  switch (c.t) {
+    case 'id': {
+      const p = ids[c.name];
+      if (!p) throw new CompileError(`undefined search identifier '${c.name}'`);
+      return p;
+    }
+    case 'and':
+      return allOf(c.args.map((a) => compileCondition(a, ids)));
+    case 'or':
+      return anyOf(c.args.map((a) => compileCondition(a, ids)));
+    case 'not': {
+      const p = compileCondition(c.arg, ids);
+      return (ev) => !p(ev);
+    }
+    case 'const': {
+      const v = c.value;
+      return () => v;
+    }
+  }
+}
+
+/** A detection section plus its condition(s) (a list of conditions is OR). */
+export function compileDetection(
+  detection: Record<string, SearchNode>,
+  conditions: string[],
+  ctx: CompileContext,
+): Pred {
+  const names = Object.keys(detection);
+  const ids: Record<string, Pred> = {};
+  const parsed = conditions.map((c) => {
+    try {
+      return parseCondition(c, names);
+    } catch (e) {
+      throw new CompileError(`condition '${c}': ${(e as Error).message}`);
+    }
+  });
+  const used = new Set<string>();
+  for (const p of parsed) collect(p, used);
+  for (const name of names) {
+    // Identifiers no condition mentions still have to be valid, but need no predicate.
+    const pred = compileSearch(detection[name]!, ctx);
+    if (used.has(name)) ids[name] = pred;
+  }
+  return anyOf(parsed.map((p) => compileCondition(p, ids)));
+}
+
+function collect(c: Condition, out: Set<string>): void {
+  if (c.t === 'id') out.add(c.name);
+  else if (c.t === 'not') collect(c.arg, out);
+  else if (c.t === 'and' || c.t === 'or') for (const a of c.args) collect(a, out);
+}

@@ -1,0 +1,524 @@
+/**
+ * The Sigma engine: compiles every rule once per field-mapping variant, routes each event to the
+ * rules of its logsource, evaluates, applies filters and feeds correlations.
+ */
+import { EventView, firstOf, pathResolver, scalarString, unwrap } from './event-view.js';
+import type { Resolver } from './event-view.js';
+import { CompileError, allOf, compileDetection } from './compiler.js';
+import type { CompileContext, Pred } from './compiler.js';
+import type { Placeholders } from './modifiers.js';
+import { builtinPipelines } from './pipelines.js';
+import type { CategoryMapping, Pipeline } from './pipelines.js';
+import type { LoadError, LogSource, Match, SigmaFilter, SigmaRule } from './types.js';
+import type { RuleSet } from './loader.js';
+import { CorrelationEngine, checkCorrelationReferences } from './correlation/index.js';
+import type {
+  CorrelationEngineOptions,
+  CorrelationResult,
+  CorrelationRule,
+} from './correlation/index.js';
+
+export interface EngineOptions {
+  /** a loaded rule set, or rules alone */
+  rules: RuleSet | SigmaRule[];
+  /** extra filters (those of a RuleSet are used too) */
+  filters?: SigmaFilter[];
+  /** extra correlation rules (those of a RuleSet are used too) */
+  correlations?: CorrelationRule[];
+  /** field mapping; defaults to the built-in Windows evtx and Prahari pipelines */
+  pipelines?: Pipeline[];
+  /** values for `|expand` placeholders, e.g. `{ Administrators: ['admin*', 'root'] }` */
+  placeholders?: Placeholders;
+  /** options for the correlation engine */
+  correlation?: CorrelationEngineOptions;
+  /**
+   * Also return matches of rules that a correlation references with `generate: false` (the
+   * specification suppresses them; tests and offline hunts may want them).
+   */
+  includeSuppressed?: boolean;
+}
+
+export interface EvaluateOptions {
+  /** the event's logsource when it is a raw JSON object; ParsedEvents carry their own */
+  logsource?: LogSource;
+}
+
+interface Variant {
+  pipeline: Pipeline;
+  /** field renames of a category mapping (Security 4688 `Image` → `NewProcessName`) */
+  renames?: Record<string, string>;
+  key: string;
+}
+
+interface Compiled {
+  rule: SigmaRule;
+  pred: Pred;
+  fields: [string, number][];
+  suppressed: boolean;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function lsKey(ls: LogSource): string {
+  return `${ls.product ?? ''}|${ls.category ?? ''}|${ls.service ?? ''}`;
+}
+
+/** A rule applies to an event logsource when every part the rule names is the event's. */
+function logsourceFits(rule: LogSource, event: LogSource): boolean {
+  return (
+    (rule.product === undefined || rule.product === event.product) &&
+    (rule.category === undefined || rule.category === event.category) &&
+    (rule.service === undefined || rule.service === event.service)
+  );
+}
+
+function normaliseLs(ls: LogSource | undefined): LogSource {
+  const out: LogSource = {};
+  if (!ls) return out;
+  if (typeof ls.product === 'string') out.product = ls.product.toLowerCase();
+  if (typeof ls.category === 'string') out.category = ls.category.toLowerCase();
+  if (typeof ls.service === 'string') out.service = ls.service.toLowerCase();
+  return out;
+}
+
+const MAX_ROUTES = 4096;
+
+export class SigmaEngine {
+  readonly rules: SigmaRule[];
+  readonly filters: SigmaFilter[];
+  readonly correlations: CorrelationRule[];
+  /** compile errors (the rule is left out) and warnings (it runs, with the stated behaviour) */
+  readonly errors: LoadError[] = [];
+  readonly correlation: CorrelationEngine | undefined;
+
+  readonly #pipelines: Pipeline[];
+  readonly #default: Pipeline;
+  readonly #placeholders: Placeholders;
+  readonly #includeSuppressed: boolean;
+  readonly #slotKeys = new Map<string, number>();
+  readonly #resolvers: Resolver[] = [];
+  readonly #view: EventView;
+  /** rule index → variant key → compiled (null: does not compile) */
+  readonly #compiled: Map<string, Compiled | null>[] = [];
+  readonly #ok: boolean[] = [];
+  readonly #routes = new Map<string, Compiled[]>();
+  readonly #evtxServiceByChannel = new Map<string, string>();
+  readonly #evtxCategories = new Map<string, CategoryMapping[]>();
+  #evaluated = 0;
+
+  constructor(options: EngineOptions) {
+    const set = Array.isArray(options.rules) ? undefined : options.rules;
+    this.rules = Array.isArray(options.rules) ? options.rules : options.rules.rules;
+    this.filters = [...(set?.filters ?? []), ...(options.filters ?? [])];
+    this.correlations = [...(set?.correlations ?? []), ...(options.correlations ?? [])];
+    this.#pipelines = options.pipelines ?? builtinPipelines;
+    this.#default = this.#pipelines.find((p) => p.detect === undefined) ?? { name: 'identity' };
+    this.#placeholders = options.placeholders ?? {};
+    this.#includeSuppressed = options.includeSuppressed ?? false;
+    this.#view = new EventView(this.#resolvers);
+    this.correlation = this.#makeCorrelation(options.correlation);
+    for (const p of this.#pipelines) {
+      const c = p.classifier;
+      if (!c) continue;
+      for (const [service, channels] of Object.entries(c.services)) {
+        for (const ch of channels)
+          this.#evtxServiceByChannel.set(`${p.name}\u0000${ch.toLowerCase()}`, service);
+      }
+      for (const m of c.categories) {
+        for (const id of m.ids) {
+          const k = `${p.name}\u0000${m.service}\u0000${id}`;
+          const list = this.#evtxCategories.get(k) ?? [];
+          list.push(m);
+          this.#evtxCategories.set(k, list);
+        }
+      }
+    }
+    // Every rule compiles once now, so errors show before the first event; other field-mapping
+    // variants (which cannot fail where this one succeeded) compile when an event first needs them.
+    this.rules.forEach((rule, i) => {
+      this.#compiled[i] = new Map();
+      const base = this.#compile(i, { pipeline: this.#default, key: this.#default.name });
+      this.#ok[i] = base !== null;
+    });
+  }
+
+  #makeCorrelation(options: CorrelationEngineOptions | undefined): CorrelationEngine | undefined {
+    if (this.correlations.length === 0) return undefined;
+    const known = this.rules.map((r) => ({ id: r.id, name: r.name, title: r.title }));
+    for (const e of checkCorrelationReferences(this.correlations, known)) {
+      this.errors.push({
+        line: e.line,
+        severity: 'warning',
+        message: `correlation: ${e.path ? `${e.path}: ` : ''}${e.message}`,
+      });
+    }
+    try {
+      return new CorrelationEngine(this.correlations, options);
+    } catch (e) {
+      this.errors.push({
+        severity: 'error',
+        message: `correlation rules not loaded: ${(e as Error).message}`,
+      });
+      return undefined;
+    }
+  }
+
+  /** Rules that compiled. */
+  get compiledCount(): number {
+    return this.#ok.filter(Boolean).length;
+  }
+
+  get evaluatedCount(): number {
+    return this.#evaluated;
+  }
+
+  #variantOf(p: Pipeline, m: CategoryMapping): Variant {
+    return m.fields
+      ? { pipeline: p, renames: m.fields, key: `${p.name}\u0000${JSON.stringify(m.fields)}` }
+      : { pipeline: p, key: p.name };
+  }
+
+  #slot(key: string, make: () => Resolver): number {
+    let s = this.#slotKeys.get(key);
+    if (s === undefined) {
+      s = this.#resolvers.length;
+      this.#resolvers.push(make());
+      this.#slotKeys.set(key, s);
+    }
+    return s;
+  }
+
+  /** Where a rule field is looked up under a variant, as candidate event paths. */
+  #paths(field: string, v: Variant, rule: LogSource = {}): string[] {
+    const p = v.pipeline;
+    const name = v.renames?.[field] ?? field;
+    const explicit = p.fields?.[name];
+    if (explicit) return explicit;
+    if (p.fieldTemplates) return p.fieldTemplates.map((t) => t.replaceAll('{field}', name));
+    const paths = [name];
+    for (const a of p.aliases ?? []) {
+      // aliases serve rules written for that logsource (or a narrower one)
+      if (!logsourceFits(a.logsource, rule)) continue;
+      const extra = a.fields[field];
+      if (extra) paths.push(...extra);
+    }
+    return paths;
+  }
+
+  #compile(index: number, v: Variant): Compiled | null {
+    const cache = this.#compiled[index]!;
+    const hit = cache.get(v.key);
+    if (hit !== undefined) return hit;
+    const rule = this.rules[index]!;
+    const fieldsUsed = new Set<string>();
+    const warnings: string[] = [];
+    const slotOf = (field: string): number => {
+      const paths = this.#paths(field, v, rule.logsource);
+      const loose = v.pipeline.looseKeys === true;
+      return this.#slot(`${loose ? 'L' : 'S'}${paths.join('\u0001')}`, () =>
+        firstOf(paths.map((x) => pathResolver(x, loose))),
+      );
+    };
+    const ctx: CompileContext = {
+      slot: slotOf,
+      placeholders: this.#placeholders,
+      warnings,
+      fieldsUsed,
+    };
+    let compiled: Compiled | null;
+    try {
+      let pred = compileDetection(rule.detection, rule.conditions, ctx);
+      const filters = this.filters.filter((f) => this.#filterApplies(f, rule));
+      if (filters.length > 0) {
+        pred = allOf([
+          pred,
+          ...filters.map((f) =>
+            compileDetection(f.detection, [f.condition], { ...ctx, fieldsUsed: new Set() }),
+          ),
+        ]);
+      }
+      const ref = { id: rule.id, name: rule.name, title: rule.title };
+      compiled = {
+        rule,
+        pred,
+        fields: [...fieldsUsed].map((f) => [f, slotOf(f)]),
+        suppressed: this.correlation?.isOutputSuppressed(ref) ?? false,
+      };
+      if (v.pipeline === this.#default) {
+        for (const w of new Set(warnings))
+          this.errors.push({
+            ...rule.origin,
+            rule: rule.id ?? rule.title,
+            severity: 'warning',
+            message: w,
+          });
+      }
+    } catch (e) {
+      if (!(e instanceof CompileError)) throw e;
+      this.errors.push({
+        ...rule.origin,
+        rule: rule.id ?? rule.title,
+        severity: 'error',
+        message: e.message,
+      });
+      compiled = null;
+    }
+    cache.set(v.key, compiled);
+    return compiled;
+  }
+
+  #filterApplies(f: SigmaFilter, rule: SigmaRule): boolean {
+    if (!logsourceFits(f.logsource, rule.logsource)) return false;
+    if (f.rules === 'any') return true;
+    return f.rules.some((r) => r === rule.id || r === rule.name || r === rule.title);
+  }
+
+  #route(key: string, build: () => Compiled[]): Compiled[] {
+    let r = this.#routes.get(key);
+    if (r === undefined) {
+      r = build();
+      if (this.#routes.size < MAX_ROUTES) this.#routes.set(key, r);
+    }
+    return r;
+  }
+
+  #routeByLogsource(ls: LogSource): Compiled[] {
+    return this.#route(`ls\u0000${lsKey(ls)}`, () => {
+      const out: Compiled[] = [];
+      this.rules.forEach((rule, i) => {
+        if (!this.#ok[i] || !logsourceFits(rule.logsource, ls)) return;
+        const c = this.#compile(i, { pipeline: this.#default, key: this.#default.name });
+        if (c) out.push(c);
+      });
+      return out;
+    });
+  }
+
+  #routeAll(): Compiled[] {
+    return this.#route('all', () => {
+      const out: Compiled[] = [];
+      this.rules.forEach((_r, i) => {
+        const c = this.#ok[i]
+          ? this.#compile(i, { pipeline: this.#default, key: this.#default.name })
+          : null;
+        if (c) out.push(c);
+      });
+      return out;
+    });
+  }
+
+  #routeClassified(p: Pipeline): { list: Compiled[]; ls: LogSource } {
+    const c = p.classifier!;
+    const chPaths = this.#paths(c.serviceField, { pipeline: p, key: p.name });
+    const idPaths = this.#paths(c.idField, { pipeline: p, key: p.name });
+    const chSlot = this.#slot(chPaths.join('\u0001'), () =>
+      firstOf(chPaths.map((x) => pathResolver(x))),
+    );
+    const idSlot = this.#slot(idPaths.join('\u0001'), () =>
+      firstOf(idPaths.map((x) => pathResolver(x))),
+    );
+    const channel = this.#view.lower(chSlot) ?? '';
+    const id = scalarString(this.#view.value(idSlot)) ?? '';
+    const service = this.#evtxServiceByChannel.get(`${p.name}\u0000${channel}`);
+    const cats = service
+      ? (this.#evtxCategories.get(`${p.name}\u0000${service}\u0000${id}`) ?? [])
+      : [];
+    const ls: LogSource = { product: c.product, service };
+    if (cats.length === 1) ls.category = cats[0]!.category;
+    const list = this.#route(`${p.name}\u0000${channel}\u0000${id}`, () => {
+      const out: Compiled[] = [];
+      this.rules.forEach((rule, i) => {
+        if (!this.#ok[i]) return;
+        const rl = rule.logsource;
+        if (rl.product !== undefined && rl.product !== c.product) return;
+        if (rl.service !== undefined && rl.service !== service) return;
+        if (rl.category === undefined) {
+          const comp = this.#compile(i, { pipeline: p, key: p.name });
+          if (comp) out.push(comp);
+          return;
+        }
+        const m = cats.find((x) => x.category === rl.category);
+        if (!m) return;
+        const comp = this.#compile(i, this.#variantOf(p, m));
+        if (comp) out.push(comp);
+      });
+      return out;
+    });
+    return { list, ls };
+  }
+
+  #eventTime(p: Pipeline, root: Record<string, unknown>): number | undefined {
+    for (const path of p.timeFields ?? []) {
+      const v = pathResolver(path)(root);
+      if (v === undefined || v === null) continue;
+      if (typeof v === 'number') return v < 1e11 ? v * 1000 : v;
+      if (typeof v === 'string') {
+        const s =
+          /^\d{4}-\d\d-\d\d \d\d:\d\d/.test(v) && !/[zZ+]|-\d\d:?\d\d$/.test(v.slice(10))
+            ? `${v.replace(' ', 'T')}Z`
+            : v;
+        const t = Date.parse(s);
+        if (!Number.isNaN(t)) return t;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Tests one event against the rules of its logsource. Accepts a Prahari ParsedEvent (fields +
+   * logsource), an evtx_dump Windows event, or any JSON object (with `options.logsource`, or
+   * tested against every rule). Never throws: odd input yields no matches.
+   */
+  evaluate(event: unknown, options: EvaluateOptions = {}): Match[] {
+    if (!isRecord(event)) return [];
+    this.#evaluated++;
+    let root: Record<string, unknown> = event;
+    let message: string | undefined;
+    let list: Compiled[];
+    let ls: LogSource;
+    let timeMs: number | undefined;
+    let pipeline = this.#default;
+    const fields = event['fields'];
+    const evLs = event['logsource'];
+    try {
+      if (isRecord(fields) && isRecord(evLs)) {
+        root = fields;
+        message = typeof event['message'] === 'string' ? event['message'] : undefined;
+        ls = normaliseLs(evLs);
+        this.#view.reset(root, message);
+        list = this.#routeByLogsource(ls);
+        const t = typeof event['eventTime'] === 'string' ? Date.parse(event['eventTime']) : NaN;
+        timeMs = Number.isNaN(t) ? this.#eventTime(pipeline, root) : t;
+      } else {
+        this.#view.reset(root);
+        const classified = this.#pipelines.find(
+          (p) => p.detect !== undefined && p.classifier && isRecord(pathResolver(p.detect)(root)),
+        );
+        if (classified) {
+          pipeline = classified;
+          ({ list, ls } = this.#routeClassified(classified));
+        } else if (options.logsource) {
+          ls = normaliseLs(options.logsource);
+          list = this.#routeByLogsource(ls);
+        } else {
+          ls = {};
+          list = this.#routeAll();
+        }
+        timeMs = this.#eventTime(pipeline, root);
+      }
+    } catch {
+      return [];
+    }
+    const view = this.#view;
+    let out: Match[] | undefined;
+    for (let i = 0; i < list.length; i++) {
+      const c = list[i]!;
+      let hit = false;
+      try {
+        hit = c.pred(view);
+      } catch {
+        hit = false;
+      }
+      if (!hit) continue;
+      out ??= [];
+      const m = this.#match(c, timeMs);
+      if (!c.suppressed || this.#includeSuppressed) out.push(m);
+      if (this.correlation) {
+        const results = this.#correlate(c, root, pipeline, timeMs);
+        for (const r of results) out.push(this.#correlationMatch(r));
+      }
+    }
+    return out ?? [];
+  }
+
+  #match(c: Compiled, timeMs: number | undefined): Match {
+    const fields: Record<string, unknown> = {};
+    for (const [name, slot] of c.fields) {
+      const v = this.#view.value(slot);
+      if (v !== undefined) fields[name] = v;
+    }
+    const r = c.rule;
+    return {
+      kind: 'detection',
+      ruleId: r.id,
+      ruleName: r.name,
+      title: r.title,
+      level: r.level,
+      status: r.status,
+      tags: r.tags,
+      logsource: r.logsource,
+      fields,
+      eventTimeMs: timeMs,
+    };
+  }
+
+  /** The event as rule field names see it, for correlation group-by and aggregated fields. */
+  #sigmaView(root: Record<string, unknown>, p: Pipeline): Record<string, unknown> {
+    if (!p.classifier) return root;
+    const out: Record<string, unknown> = {};
+    for (const [name, paths] of Object.entries(p.fields ?? {})) {
+      const v = firstOf(paths.map((x) => pathResolver(x)))(root);
+      if (v !== undefined) out[name] = v;
+    }
+    const ev = root['Event'];
+    if (isRecord(ev)) {
+      const ud = ev['UserData'];
+      if (isRecord(ud))
+        for (const child of Object.values(ud))
+          if (isRecord(child)) for (const [k, v] of Object.entries(child)) out[k] = unwrap(v);
+      const ed = ev['EventData'];
+      if (isRecord(ed)) for (const [k, v] of Object.entries(ed)) out[k] = unwrap(v);
+    }
+    return out;
+  }
+
+  #correlate(
+    c: Compiled,
+    root: Record<string, unknown>,
+    p: Pipeline,
+    timeMs: number | undefined,
+  ): CorrelationResult[] {
+    const ce = this.correlation!;
+    const ref = { id: c.rule.id, name: c.rule.name, title: c.rule.title };
+    if (!ce.isReferenced(ref)) return [];
+    try {
+      return ce.onMatch(ref, this.#sigmaView(root, p), timeMs ?? Date.now());
+    } catch {
+      return [];
+    }
+  }
+
+  #correlationMatch(r: CorrelationResult): Match {
+    const rule = this.correlations.find(
+      (c) =>
+        (r.rule.id !== undefined && c.id === r.rule.id) ||
+        (r.rule.name !== undefined && c.name === r.rule.name),
+    );
+    return {
+      kind: 'correlation',
+      ruleId: r.rule.id,
+      ruleName: r.rule.name,
+      title: r.rule.title,
+      level: r.rule.level,
+      status: rule?.status,
+      tags: rule?.tags ?? [],
+      logsource: {},
+      fields: r.group,
+      eventTimeMs: r.windowEndMs,
+      correlation: r,
+    };
+  }
+
+  /** Drops correlation state that can no longer complete (call periodically on live streams). */
+  expire(nowMs?: number): void {
+    this.correlation?.expire(nowMs);
+  }
+}
+
+/** Compiles a rule set: the engine plus the errors of rules that could not be compiled. */
+export function compileRules(options: EngineOptions): { engine: SigmaEngine; errors: LoadError[] } {
+  const engine = new SigmaEngine(options);
+  return { engine, errors: engine.errors };
+}
