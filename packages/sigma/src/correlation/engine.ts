@@ -540,8 +540,17 @@ export class CorrelationEngine {
       else hi = mid;
     }
     entries.splice(lo, 0, e);
+    if (c.rule.type === 'temporal_ordered') {
+      this.#cap(g);
+      this.#replay(c, g, e.t, fired);
+      return;
+    }
+    // Every other aggregate is order-free: keep the newest window current…
+    if (e.t >= g.maxT - c.rule.timespanMs) g.agg.add(e);
+    else g.lo++;
     this.#cap(g);
-    this.#replay(c, g, e.t, fired);
+    // …and test the earlier windows the event joins by walking back from it.
+    this.#walkBack(c, g, e.t, fired);
   }
 
   /**
@@ -561,18 +570,74 @@ export class CorrelationEngine {
     if (g.fired.includes(period)) return;
     const value = g.agg.value(e.t);
     if (!conditionHolds(c.rule.condition, value)) return;
+    this.#markFired(c, g, period);
+    fired.push(this.#result(c, g, e.t, g.entries[g.lo]!.t, g.agg.size, value));
+  }
+
+  #markFired(c: Compiled, g: Group, period: number): void {
     g.fired.push(period);
     // Only periods a future window can end in are worth remembering.
     const oldest = Math.floor((this.#watermark - this.#lateness) / c.rule.timespanMs);
     if (g.fired.length > 4) g.fired = g.fired.filter((p) => p >= oldest);
-    fired.push(this.#result(c, g, i, value));
   }
 
   /**
-   * Rebuilds the window state from the first entry a window ending at `fromT`
-   * can hold, testing every window that ends at or after `fromT` — exactly the
-   * windows a late event joins. Earlier windows cannot change, and chains
-   * starting before that point cannot fit a window ending at or after it.
+   * Tests the windows ending at each entry from the newest back to `fromT`,
+   * deriving each from the newest window (which the aggregator holds) by
+   * removing entries at the right end and adding older ones at the left. The
+   * entries touched lie within (newest − fromT) of either end of the window —
+   * within the lateness — so a late event costs what arrived during its
+   * delay, not the size of the window. The aggregator is restored afterwards.
+   */
+  #walkBack(c: Compiled, g: Group, fromT: number, fired: CorrelationResult[]): void {
+    const ts = c.rule.timespanMs;
+    const entries = g.entries;
+    const newest = entries.length - 1;
+    let open = false;
+    for (let p = Math.floor(fromT / ts); p <= Math.floor(entries[newest]!.t / ts) && !open; p++) {
+      open = !g.fired.includes(p);
+    }
+    if (!open) return;
+    const agg = g.agg;
+    const removed: Entry[] = [];
+    const added: Entry[] = [];
+    // Earliest satisfying window per open period: the one in-order arrival would have reported.
+    const found = new Map<number, { end: number; first: number; size: number; value: number }>();
+    let left = g.lo;
+    let right = newest;
+    while (right >= g.head && entries[right]!.t >= fromT) {
+      const end = entries[right]!.t;
+      while (left > g.head && entries[left - 1]!.t >= end - ts) {
+        agg.add(entries[--left]!);
+        added.push(entries[left]!);
+      }
+      const period = Math.floor(end / ts);
+      if (!g.fired.includes(period)) {
+        const value = agg.value(end);
+        if (conditionHolds(c.rule.condition, value)) {
+          found.set(period, { end, first: entries[left]!.t, size: agg.size, value });
+        }
+      }
+      while (right >= g.head && entries[right]!.t === end) {
+        agg.remove(entries[right]!);
+        removed.push(entries[right--]!);
+      }
+    }
+    for (const e of removed) agg.add(e);
+    for (const e of added) agg.remove(e);
+    for (const period of [...found.keys()].sort((a, b) => a - b)) {
+      const w = found.get(period)!;
+      this.#markFired(c, g, period);
+      fired.push(this.#result(c, g, w.end, w.first, w.size, w.value));
+    }
+  }
+
+  /**
+   * temporal_ordered only (its chain state depends on order): rebuilds the
+   * window state from the first entry a window ending at `fromT` can hold,
+   * testing every window that ends at or after `fromT` — exactly the windows a
+   * late event joins. Earlier windows cannot change, and chains starting
+   * before that point cannot fit a window ending at or after it.
    */
   #replay(c: Compiled, g: Group, fromT: number, fired: CorrelationResult[]): void {
     const entries = g.entries;
@@ -586,10 +651,14 @@ export class CorrelationEngine {
     g.maxT = entries[entries.length - 1]!.t;
   }
 
-  #result(c: Compiled, g: Group, i: number, value: number): CorrelationResult {
-    const end = g.entries[i]!.t;
-    const firstEventMs = g.entries[g.lo]!.t;
-    const eventCount = g.agg.size;
+  #result(
+    c: Compiled,
+    g: Group,
+    end: number,
+    firstEventMs: number,
+    eventCount: number,
+    value: number,
+  ): CorrelationResult {
     const evidence = g.evidence
       .filter((x) => x.eventTimeMs >= firstEventMs && x.eventTimeMs <= end)
       .sort((a, b) => a.eventTimeMs - b.eventTimeMs || a.seq - b.seq)
