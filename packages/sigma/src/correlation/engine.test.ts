@@ -162,6 +162,21 @@ describe('event_count', () => {
     expect(e.stats().groups).toBe(3);
   });
 
+  it('reads fields as detection does: dotted keys, nested paths, evtx #text values', () => {
+    const e = engine([
+      correlation('event_count', ['x'], {
+        'group-by': ['Event.System.Computer'],
+        condition: { gte: 3 },
+      }),
+    ]);
+    const res = feed(e, [
+      ['x', { 'Event.System.Computer': 'ws1' }, T0],
+      ['x', { Event: { System: { Computer: 'ws1' } } }, T0 + 1],
+      ['x', { Event: { System: { Computer: { '#text': 'ws1', '#attributes': {} } } } }, T0 + 2],
+    ]);
+    expect(res.map((x) => x.group)).toEqual([{ 'Event.System.Computer': 'ws1' }]);
+  });
+
   it('treats a number and its string form as the same group value', () => {
     const e = engine([correlation('event_count', ['x'], { condition: { gte: 2 } })]);
     expect(

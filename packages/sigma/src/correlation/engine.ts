@@ -7,7 +7,7 @@ import {
   type Aggregator,
   type Entry,
 } from './aggregate.js';
-import { getField } from './fields.js';
+import { pathResolver, type Resolver } from '../event-view.js';
 import type {
   CorrelationEvidence,
   CorrelationParseError,
@@ -67,10 +67,10 @@ interface Compiled {
   /** insertion order is update order: the first group is the stalest */
   groups: Map<string, Group>;
   lastTouched: Group | undefined;
-  /** per group-by entry, the event field to read for each position in `rules` */
-  groupFields: { name: string; byPos: string[] }[];
-  /** value_* types: the field(s) to aggregate, per position */
-  valueFields: string[][] | undefined;
+  /** per group-by entry, how to read its field for each position in `rules` (aliases differ per rule) */
+  groupFields: { name: string; byPos: Resolver[] }[];
+  /** value_* types: how to read the aggregated field(s), per position */
+  valueFields: Resolver[][] | undefined;
   parents: Target[];
   intermediate: boolean;
   ref: CorrelationRuleRef;
@@ -218,8 +218,10 @@ export class CorrelationEngine {
     this.#emitIntermediate = options.emitIntermediate ?? false;
 
     this.#compiled = rules.map((rule) => {
-      const fieldFor = (name: string, pos: number): string =>
-        rule.aliases[name]?.[rule.rules[pos]!] ?? name;
+      // The package's one field lookup (exact dotted key, then nested path, evtx `#text`), so
+      // correlations read fields exactly as detection does.
+      const fieldFor = (name: string, pos: number): Resolver =>
+        pathResolver(rule.aliases[name]?.[rule.rules[pos]!] ?? name);
       const positions = rule.rules.map((_, pos) => pos);
       return {
         rule,
@@ -376,7 +378,7 @@ export class CorrelationEngine {
       const parts: string[] = [];
       let missing = false;
       for (const gf of c.groupFields) {
-        const v = getField(event, gf.byPos[pos]!);
+        const v = gf.byPos[pos]!(event);
         const part = keyPart(v);
         if (part === undefined) {
           missing = true;
@@ -389,11 +391,11 @@ export class CorrelationEngine {
       if (!missing && c.valueFields !== undefined) {
         const fields = c.valueFields[pos]!;
         if (c.rule.type === 'value_count') {
-          const distinct = fields.map((f) => keyPart(getField(event, f)));
+          const distinct = fields.map((f) => keyPart(f(event)));
           if (distinct.some((d) => d === undefined)) missing = true;
           else v = distinct.length === 1 ? distinct[0]! : JSON.stringify(distinct);
         } else {
-          const n = toNumber(getField(event, fields[0]!));
+          const n = toNumber(fields[0]!(event));
           if (n === undefined) missing = true;
           else v = n;
         }
