@@ -211,7 +211,7 @@ function loadText(text: string, file: string, set: RuleSet): void {
     }
     const merged = Object.keys(global).length > 0 ? deepMerge(global, value) : value;
     if (merged !== value) meta.set(merged, meta.get(value) ?? new Map<string | number, Pos>());
-    previous = value;
+    previous = merged;
     loadDocument(merged, meta, docOrigin, set);
   });
 }

@@ -38,7 +38,7 @@ export function parseSigmaString(text: string, placeholders = false): SigmaStrin
     } else if (placeholders && c === '%') {
       const end = text.indexOf('%', i + 1);
       const name = end > i + 1 ? text.slice(i + 1, end) : '';
-      if (/^\w+$/.test(name)) {
+      if (/^[\w.-]+$/.test(name)) {
         flush();
         out.push({ placeholder: name });
         i = end;

@@ -1,0 +1,124 @@
+/**
+ * Conformance on the real SigmaHQ corpus (read from ../shared/data/sigma, never copied here):
+ * every rule loads and compiles; every regression case matches as its info.yml says; and the
+ * other rules that fire on the regression events are kept as a reviewed expectation, so any
+ * change in what fires shows up in review. Set UPDATE_SIGMA_EXPECTATIONS=1 to rewrite the
+ * expectation file after reviewing a change.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { findRuleFiles, loadRules } from '../fs-loader.js';
+import { SigmaEngine } from '../engine.js';
+import { findRegressionCases, runRegression } from '../regression.js';
+import type { RegressionResult } from '../regression.js';
+import type { RuleSet } from '../loader.js';
+
+const DATA =
+  process.env['PRAHARI_SIGMA_DATA'] ??
+  fileURLToPath(new URL('../../../../../shared/data/sigma', import.meta.url));
+const RULE_DIRS = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-placeholder'];
+const HERE = fileURLToPath(new URL('.', import.meta.url)).replace(
+  /\/dist\/conformance\/?$/,
+  '/src/conformance',
+);
+const OTHER_MATCHES = join(HERE, 'other-matches.json');
+const EXCEPTIONS = join(HERE, 'regression-exceptions.json');
+const UPDATE = process.env['UPDATE_SIGMA_EXPECTATIONS'] === '1';
+
+interface RegressionException {
+  info: string;
+  expected: number;
+  actual: number;
+  reason: string;
+}
+
+let set: RuleSet;
+let engine: SigmaEngine;
+let results: RegressionResult[];
+
+describe('SigmaHQ corpus', () => {
+  beforeAll(() => {
+    expect(existsSync(DATA), `SigmaHQ data expected at ${DATA}`).toBe(true);
+    set = loadRules({ dirs: RULE_DIRS.map((d) => join(DATA, d)) });
+    engine = new SigmaEngine({ rules: set, includeSuppressed: true });
+    const { cases } = findRegressionCases([join(DATA, 'regression_data')]);
+    results = runRegression(engine, cases);
+  }, 120_000);
+
+  it('loads and compiles every rule of rules/, rules-emerging-threats/, rules-threat-hunting/ and rules-placeholder/', () => {
+    const files = RULE_DIRS.flatMap((d) => findRuleFiles(join(DATA, d)));
+    const errors = [...set.errors, ...engine.errors].filter((e) => e.severity === 'error');
+    expect(errors.map((e) => `${e.file}:${e.line} ${e.message}`)).toEqual([]);
+    // one rule per file in this corpus
+    expect(set.rules.length).toBe(files.length);
+    expect(engine.compiledCount).toBe(set.rules.length);
+    console.info(
+      `SigmaHQ corpus: ${set.rules.length} rules loaded and compiled from ${files.length} files`,
+    );
+  });
+
+  it('reports the placeholder rules as warnings, not failures', () => {
+    const placeholderRules = set.rules.filter((r) => r.origin.file?.includes('rules-placeholder'));
+    expect(placeholderRules.length).toBeGreaterThan(0);
+    const warned = new Set(
+      engine.errors
+        .filter((e) => e.severity === 'warning' && e.message.includes('placeholder'))
+        .map((e) => e.file),
+    );
+    for (const r of placeholderRules) {
+      if (JSON.stringify(r.detection).includes('expand'))
+        expect(warned.has(r.origin.file)).toBe(true);
+    }
+  });
+
+  it('matches every regression case exactly match_count times (reviewed data exceptions aside)', () => {
+    const exceptions = JSON.parse(readFileSync(EXCEPTIONS, 'utf8')) as RegressionException[];
+    const byInfo = new Map(exceptions.map((x) => [x.info, x]));
+    const runnable = results.filter((r) => !r.problem || r.events > 0);
+    const failures: string[] = [];
+    let passed = 0;
+    for (const r of runnable) {
+      const info = relative(DATA, r.case.info);
+      const ex = byInfo.get(info);
+      if (ex) {
+        // the exception must still describe the data: same expectation, same actual count
+        expect({ info, expected: r.test.matchCount, actual: r.matches }).toEqual({
+          info,
+          expected: ex.expected,
+          actual: ex.actual,
+        });
+        continue;
+      }
+      if (r.ok) passed++;
+      else
+        failures.push(
+          `${info}: expected ${r.test.matchCount ?? '≥1'} got ${r.matches} (${r.events} events) ${r.problem ?? ''}`,
+        );
+    }
+    expect(failures).toEqual([]);
+    const withCount = runnable.filter((r) => r.test.matchCount !== undefined).length;
+    console.info(
+      `regression: ${passed} passed of ${runnable.length} runnable tests (${withCount} with match_count), ${exceptions.length} reviewed exceptions`,
+    );
+  });
+
+  it('lists every other rule that fires on the regression events (reviewed expectation)', () => {
+    const actual: Record<string, Record<string, number>> = {};
+    for (const r of results) {
+      if (Object.keys(r.others).length === 0) continue;
+      const info = relative(DATA, r.case.info);
+      actual[info] = Object.fromEntries(
+        Object.entries(r.others).sort(([a], [b]) => a.localeCompare(b)),
+      );
+    }
+    if (UPDATE || !existsSync(OTHER_MATCHES))
+      writeFileSync(OTHER_MATCHES, `${JSON.stringify(actual, null, 2)}\n`);
+    const expected = JSON.parse(readFileSync(OTHER_MATCHES, 'utf8')) as Record<
+      string,
+      Record<string, number>
+    >;
+    expect(actual).toEqual(expected);
+  });
+});
