@@ -1,1 +1,1 @@
-export {};
+export * from './framing/index.js';
