@@ -3,3 +3,4 @@ export * from './errors.js';
 export * from './roles.js';
 export * from './audit.js';
 export * from './event.js';
+export * from './query.js';

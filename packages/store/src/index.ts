@@ -2,3 +2,4 @@ export * from './dialect.js';
 export * from './repositories.js';
 export * from './schema.js';
 export * from './store.js';
+export * from './event-search.js';

@@ -103,3 +103,78 @@ export interface AuditRepository {
   /** Rows in sequence order from `afterSeq`, for verification in pages. */
   page(afterSeq: number, limit: number): Promise<AuditEntry[]>;
 }
+
+/** An event ready to store: parsed, with where and how it arrived. */
+export interface NewEvent {
+  receivedAt: string;
+  eventTime: string;
+  listener: string;
+  parser: string;
+  sourceIp: string | null;
+  sourcePort: number | null;
+  sourceName: string | null;
+  logsource: { product?: string; category?: string; service?: string };
+  message: string;
+  raw: string;
+  fields: Record<string, unknown>;
+  flags: string[];
+}
+
+export interface EventRecord extends NewEvent {
+  seq: number;
+}
+
+export interface NewDeadLetter {
+  receivedAt: string;
+  listener: string;
+  sourceIp: string | null;
+  sourcePort: number | null;
+  parserHint: string | null;
+  reason: string;
+  raw: Buffer;
+}
+
+export interface DeadLetterRecord extends NewDeadLetter {
+  seq: number;
+  status: 'pending' | 'reprocessed';
+  retries: number;
+  lastRetryAt: string | null;
+}
+
+/** One write: events and dead letters of a batch, committed together or not at all. */
+export interface IngestBatch {
+  events: NewEvent[];
+  deadLetters: NewDeadLetter[];
+  /** HTTP batches may carry a key; a batch whose key was already committed is not written again */
+  idempotency?: { key: string; principalId: string; receivedAt: string };
+}
+
+export interface EventRepository {
+  /** Returns false (and writes nothing) when the batch's idempotency key was already committed. */
+  writeBatch(batch: IngestBatch): Promise<boolean>;
+  findIdempotent(
+    key: string,
+    principalId: string,
+  ): Promise<{ accepted: number; deadLettered: number } | undefined>;
+  get(seq: number): Promise<EventRecord | undefined>;
+  count(): Promise<number>;
+  /** Deletes events received before `before`; returns how many. */
+  deleteReceivedBefore(before: string, limit: number): Promise<number>;
+}
+
+export interface DeadLetterQuery {
+  status?: 'pending' | 'reprocessed';
+  /** substring of the reason or the raw text */
+  text?: string;
+  from?: string;
+  to?: string;
+  afterSeq?: number;
+  limit: number;
+}
+
+export interface DeadLetterRepository {
+  list(q: DeadLetterQuery): Promise<DeadLetterRecord[]>;
+  countByStatus(): Promise<Record<string, number>>;
+  markReprocessed(seqs: number[], at: string): Promise<void>;
+  markRetryFailed(seq: number, reason: string, at: string): Promise<void>;
+}

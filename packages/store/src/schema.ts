@@ -6,6 +6,10 @@ export interface Database {
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
   audit_log: AuditLogTable;
+  events: EventsTable;
+  dead_letters: DeadLettersTable;
+  sources: SourcesTable;
+  ingest_batches: IngestBatchesTable;
 }
 
 export interface UsersTable {
@@ -61,4 +65,70 @@ export interface AuditLogTable {
   details: string;
   prev_hash: string;
   hash: string;
+}
+
+export interface EventsTable {
+  seq: Generated<number>;
+  received_at: string;
+  event_time: string;
+  listener: string;
+  parser: string;
+  source_ip: string | null;
+  source_port: number | null;
+  source_name: string | null;
+  product: string | null;
+  category: string | null;
+  service: string | null;
+  host_name: string | null;
+  src_ip: string | null;
+  dst_ip: string | null;
+  dst_port: number | null;
+  user_name: string | null;
+  action: string | null;
+  outcome: string | null;
+  message: string;
+  raw: string;
+  /** JSON object of every parsed field */
+  fields: string;
+  /** comma-separated flags (truncated, invalid_utf8 …) */
+  flags: string | null;
+}
+
+export interface DeadLettersTable {
+  seq: Generated<number>;
+  received_at: string;
+  listener: string;
+  source_ip: string | null;
+  source_port: number | null;
+  parser_hint: string | null;
+  reason: string;
+  raw: Buffer;
+  status: Generated<string>;
+  retries: Generated<number>;
+  last_retry_at: string | null;
+}
+
+export interface SourcesTable {
+  id: string;
+  name: string;
+  match_ip: string | null;
+  match_hostname: string | null;
+  match_api_key_id: string | null;
+  default_parser: string | null;
+  timezone: string | null;
+  description: string | null;
+  discovered: number;
+  first_seen: string | null;
+  last_seen: string | null;
+  event_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IngestBatchesTable {
+  idempotency_key: string;
+  principal_id: string;
+  received_at: string;
+  accepted: number;
+  dead_lettered: number;
 }

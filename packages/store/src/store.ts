@@ -8,8 +8,12 @@ import {
   KyselyUserRepository,
 } from './kysely-repositories.js';
 import { migrationsFor } from './migrations/index.js';
+import { KyselyDeadLetterRepository, KyselyEventRepository } from './event-repositories.js';
+import { EventSearcher } from './event-search.js';
 import type {
   ApiKeyRepository,
+  DeadLetterRepository,
+  EventRepository,
   AuditRepository,
   SessionRepository,
   UserRepository,
@@ -37,6 +41,9 @@ export class Store {
   readonly sessions: SessionRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly audit: AuditRepository;
+  readonly events: EventRepository;
+  readonly deadLetters: DeadLetterRepository;
+  readonly search: EventSearcher;
   readonly #migrator: Migrator;
 
   private constructor(
@@ -47,6 +54,9 @@ export class Store {
     this.sessions = new KyselySessionRepository(db);
     this.apiKeys = new KyselyApiKeyRepository(db);
     this.audit = new KyselyAuditRepository(db);
+    this.events = new KyselyEventRepository(db);
+    this.deadLetters = new KyselyDeadLetterRepository(db);
+    this.search = new EventSearcher(db, dialect);
     const migrations = migrationsFor(dialect);
     const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
     this.#migrator = new Migrator({ db, provider, migrationTableName: 'schema_migrations' });

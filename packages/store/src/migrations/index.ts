@@ -1,6 +1,7 @@
 import type { Kysely, Migration } from 'kysely';
 import type { DialectHelper } from '../dialect.js';
 import { identityAndAudit } from './0001-identity-and-audit.js';
+import { events } from './0002-events.js';
 
 /** A migration gets the dialect helper so it can stay dialect-neutral. */
 export interface VersionedMigration {
@@ -9,7 +10,7 @@ export interface VersionedMigration {
 }
 
 /** Ordered; names sort in order and are never renamed once released. */
-export const MIGRATIONS: VersionedMigration[] = [identityAndAudit];
+export const MIGRATIONS: VersionedMigration[] = [identityAndAudit, events];
 
 export function migrationsFor(dialect: DialectHelper): Record<string, Migration> {
   return Object.fromEntries(
