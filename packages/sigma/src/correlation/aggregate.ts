@@ -93,28 +93,84 @@ function lowerBound(a: number[], x: number): number {
   return lo;
 }
 
+/**
+ * A sorted multiset of numbers in blocks of at most 2·BLOCK, so insert and
+ * remove move O(√n)-ish elements instead of the whole array: late events make
+ * the engine add and remove many values per event, and one flat sorted array
+ * of a large window made that cost quadratic.
+ */
+const BLOCK = 64;
+
+class SortedBlocks {
+  readonly #blocks: number[][] = [];
+  size = 0;
+
+  /** The first block whose largest value is >= v (or the last block). */
+  #blockFor(v: number): number {
+    let lo = 0;
+    let hi = this.#blocks.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const b = this.#blocks[mid]!;
+      if (b[b.length - 1]! < v) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  insert(v: number): void {
+    this.size++;
+    if (this.#blocks.length === 0) {
+      this.#blocks.push([v]);
+      return;
+    }
+    const bi = this.#blockFor(v);
+    const b = this.#blocks[bi]!;
+    b.splice(lowerBound(b, v), 0, v);
+    if (b.length > 2 * BLOCK) this.#blocks.splice(bi + 1, 0, b.splice(BLOCK));
+  }
+
+  remove(v: number): void {
+    if (this.#blocks.length === 0) return;
+    const bi = this.#blockFor(v);
+    const b = this.#blocks[bi]!;
+    const i = lowerBound(b, v);
+    if (b[i] !== v) return;
+    this.size--;
+    b.splice(i, 1);
+    if (b.length === 0) this.#blocks.splice(bi, 1);
+  }
+
+  /** The k-th smallest value, 0-based. */
+  at(k: number): number {
+    for (const b of this.#blocks) {
+      if (k < b.length) return b[k]!;
+      k -= b.length;
+    }
+    return Number.NaN;
+  }
+}
+
 /** Linear interpolation between closest ranks (numpy's default, Elasticsearch's exact case). */
 class PercentileAggregator implements Aggregator {
-  readonly #sorted: number[] = [];
+  readonly #values = new SortedBlocks();
   constructor(private readonly percentile: number) {}
   get size(): number {
-    return this.#sorted.length;
+    return this.#values.size;
   }
   add(e: Entry): void {
-    const v = e.v as number;
-    this.#sorted.splice(lowerBound(this.#sorted, v), 0, v);
+    this.#values.insert(e.v as number);
   }
   remove(e: Entry): void {
-    const i = lowerBound(this.#sorted, e.v as number);
-    if (this.#sorted[i] === e.v) this.#sorted.splice(i, 1);
+    this.#values.remove(e.v as number);
   }
   value(): number {
-    const a = this.#sorted;
-    if (a.length === 0) return Number.NaN;
-    const rank = (this.percentile / 100) * (a.length - 1);
+    const n = this.#values.size;
+    if (n === 0) return Number.NaN;
+    const rank = (this.percentile / 100) * (n - 1);
     const lo = Math.floor(rank);
-    const hi = Math.ceil(rank);
-    return a[lo]! + (a[hi]! - a[lo]!) * (rank - lo);
+    const low = this.#values.at(lo);
+    return rank === lo ? low : low + (this.#values.at(lo + 1) - low) * (rank - lo);
   }
 }
 
