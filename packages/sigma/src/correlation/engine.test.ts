@@ -689,6 +689,74 @@ describe('chaining: failed logins followed by a successful login (the specificat
   });
 });
 
+describe('chaining: temporal over event_count and value_count, joined by aliases', () => {
+  const manyFailed = rule({
+    title: 'Many failed logins from one source',
+    name: 'many_failed',
+    correlation: {
+      type: 'event_count',
+      rules: ['failed_login'],
+      'group-by': ['src'],
+      timespan: '5m',
+      condition: { gte: 3 },
+    },
+  });
+  const portScan = rule({
+    title: 'Port scan',
+    name: 'port_scan',
+    correlation: {
+      type: 'value_count',
+      rules: ['connection'],
+      'group-by': ['source.ip'],
+      timespan: '5m',
+      condition: { field: 'port', gte: 3 },
+    },
+  });
+  const both = rule({
+    title: 'Scan and brute force from one address',
+    id: 'scan-and-brute',
+    level: 'critical',
+    correlation: {
+      type: 'temporal',
+      rules: ['many_failed', 'port_scan'],
+      'group-by': ['ip'],
+      timespan: '10m',
+      aliases: { ip: { many_failed: 'src', port_scan: 'source.ip' } },
+    },
+  });
+
+  it('fires once both inner correlations fired for the same address', () => {
+    const e = engine([both, manyFailed, portScan]);
+    const out: CorrelationResult[] = [];
+    for (const port of [22, 23, 80, 443]) {
+      out.push(
+        ...e.onMatch({ name: 'connection' }, { 'source.ip': '198.51.100.7', port }, T0 + port),
+      );
+      out.push(
+        ...e.onMatch({ name: 'connection' }, { 'source.ip': '198.51.100.8', port }, T0 + port),
+      );
+    }
+    expect(out).toEqual([]);
+    for (let i = 0; i < 3; i++) {
+      out.push(...e.onMatch({ name: 'failed_login' }, { src: '198.51.100.9' }, T0 + MIN + i));
+    }
+    expect(out).toEqual([]);
+    for (let i = 0; i < 3; i++) {
+      out.push(...e.onMatch({ name: 'failed_login' }, { src: '198.51.100.7' }, T0 + 2 * MIN + i));
+    }
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({
+      rule: { id: 'scan-and-brute', level: 'critical', type: 'temporal' },
+      group: { ip: '198.51.100.7' },
+      value: 2,
+      windowEndMs: T0 + 2 * MIN + 2,
+      firstEventMs: T0 + 80,
+    });
+    expect(out[0]!.evidence.map((x) => x.rule.name)).toEqual(['port_scan', 'many_failed']);
+    expect(e.isOutputSuppressed({ name: 'connection' })).toBe(true);
+  });
+});
+
 describe('event time, lateness and out-of-order events', () => {
   const r = correlation('event_count', ['x'], { condition: { gte: 3 } });
 
