@@ -10,6 +10,8 @@ export interface Entry {
   pos: number;
   /** number for value_sum/avg/percentile, distinct-key string for value_count, 0 otherwise */
   v: number | string;
+  /** temporal_ordered: chain state after this entry, kept on every CHECKPOINT-th entry */
+  dp: Float64Array | undefined;
 }
 
 /** Time order; for one event listed under several positions, the later position first (see OrderedAggregator). */
@@ -207,9 +209,9 @@ class TemporalAggregator implements Aggregator {
  * first (compareEntries), so it cannot fill two consecutive steps alone.
  * Window slides need no removal: a stale start simply stops fitting.
  */
-class OrderedAggregator implements Aggregator {
+export class OrderedAggregator implements Aggregator {
   size = 0;
-  readonly #start: Float64Array;
+  #start: Float64Array;
   constructor(
     rules: number,
     private readonly timespanMs: number,
@@ -223,6 +225,14 @@ class OrderedAggregator implements Aggregator {
   }
   remove(): void {
     this.size--;
+  }
+  snapshot(): Float64Array {
+    return this.#start.slice();
+  }
+  /** Resumes from a snapshot taken after an entry, with `size` entries in that entry's window. */
+  restore(snapshot: Float64Array, size: number): void {
+    this.#start = snapshot.slice();
+    this.size = size;
   }
   value(anchorMs: number): number {
     const from = anchorMs - this.timespanMs;

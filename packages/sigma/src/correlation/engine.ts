@@ -1,6 +1,7 @@
 import { systemClock, type Clock } from '@prahari/core';
 
 import {
+  OrderedAggregator,
   compareEntries,
   conditionHolds,
   createAggregator,
@@ -55,7 +56,11 @@ interface Group {
   evidence: EvidenceItem[];
   evidenceNext: number;
   lastEvidenceSeq: number;
+  /** temporal_ordered: entries since the last chain-state checkpoint */
+  sinceCheckpoint: number;
 }
+
+const CHECKPOINT = 32;
 
 interface Target {
   c: Compiled;
@@ -406,7 +411,13 @@ export class CorrelationEngine {
       }
       const key = parts.length === 1 ? parts[0]! : JSON.stringify(parts);
       const g = this.#group(c, key, values);
-      this.#insert(c, g, { t, seq, pos, v }, { eventTimeMs: t, rule: ref, event, seq }, fired);
+      this.#insert(
+        c,
+        g,
+        { t, seq, pos, v, dp: undefined },
+        { eventTimeMs: t, rule: ref, event, seq },
+        fired,
+      );
       this.#touch(c, g);
     }
     for (const r of fired) {
@@ -435,6 +446,7 @@ export class CorrelationEngine {
       evidence: [],
       evidenceNext: 0,
       lastEvidenceSeq: 0,
+      sinceCheckpoint: 0,
     };
     c.groups.set(key, g);
     c.lastTouched = g;
@@ -544,7 +556,7 @@ export class CorrelationEngine {
     entries.splice(lo, 0, e);
     if (c.rule.type === 'temporal_ordered') {
       this.#cap(g);
-      this.#replay(c, g, e.t, fired);
+      this.#replay(c, g, e.t, Math.max(lo, g.head), fired);
       return;
     }
     // Every other aggregate is order-free: keep the newest window current…
@@ -563,6 +575,7 @@ export class CorrelationEngine {
   #step(c: Compiled, g: Group, i: number, fired: CorrelationResult[]): void {
     const e = g.entries[i]!;
     g.agg.add(e);
+    if (g.agg instanceof OrderedAggregator) this.#checkpoint(g, e);
     const from = e.t - c.rule.timespanMs;
     while (g.entries[g.lo]!.t < from) g.agg.remove(g.entries[g.lo++]!);
     // Ties: the window ending at t holds every event at t, so test after the last of them.
@@ -634,21 +647,50 @@ export class CorrelationEngine {
     }
   }
 
+  /** Every CHECKPOINT-th ordered entry keeps the chain state, so a late event replays from near itself. */
+  #checkpoint(g: Group, e: Entry): void {
+    if (++g.sinceCheckpoint >= CHECKPOINT) {
+      e.dp = (g.agg as OrderedAggregator).snapshot();
+      g.sinceCheckpoint = 0;
+    } else {
+      // A snapshot from before a late insertion no longer describes this position.
+      e.dp = undefined;
+    }
+  }
+
   /**
-   * temporal_ordered only (its chain state depends on order): rebuilds the
-   * window state from the first entry a window ending at `fromT` can hold,
-   * testing every window that ends at or after `fromT` — exactly the windows a
-   * late event joins. Earlier windows cannot change, and chains starting
-   * before that point cannot fit a window ending at or after it.
+   * temporal_ordered only (its chain state depends on order): re-runs the
+   * chain over the entries from the late one at index `at` onwards, testing
+   * every window that ends at or after `fromT` — exactly the windows a late
+   * event joins. It resumes from the nearest checkpoint before the event, or
+   * else starts afresh one timespan before it (chains starting earlier cannot
+   * fit a window ending at or after `fromT`), whichever is later.
    */
-  #replay(c: Compiled, g: Group, fromT: number, fired: CorrelationResult[]): void {
+  #replay(c: Compiled, g: Group, fromT: number, at: number, fired: CorrelationResult[]): void {
     const entries = g.entries;
-    g.agg = createAggregator(c.rule);
-    g.lo = firstAtOrAfter(entries, g.head, entries.length, fromT - c.rule.timespanMs);
-    for (let i = g.lo; i < entries.length; i++) {
+    const ts = c.rule.timespanMs;
+    const fresh = firstAtOrAfter(entries, g.head, entries.length, fromT - ts);
+    let from = fresh;
+    const agg = new OrderedAggregator(c.rule.rules.length, ts);
+    g.lo = fresh;
+    for (let j = at - 1; j >= fresh; j--) {
+      const dp = entries[j]!.dp;
+      if (dp === undefined) continue;
+      g.lo = firstAtOrAfter(entries, g.head, j + 1, entries[j]!.t - ts);
+      agg.restore(dp, j - g.lo + 1);
+      from = j + 1;
+      break;
+    }
+    g.agg = agg;
+    g.sinceCheckpoint = 0;
+    for (let i = from; i < entries.length; i++) {
       const e = entries[i]!;
-      if (e.t < fromT) g.agg.add(e);
-      else this.#step(c, g, i, fired);
+      if (e.t < fromT) {
+        agg.add(e);
+        this.#checkpoint(g, e);
+      } else {
+        this.#step(c, g, i, fired);
+      }
     }
     g.maxT = entries[entries.length - 1]!.t;
   }
