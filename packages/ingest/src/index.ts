@@ -1,1 +1,2 @@
 export * from './framing/index.js';
+export * from './parsers/index.js';

@@ -1,0 +1,112 @@
+/**
+ * Random and mutated input must never throw out of a parser or the framer. A seeded PRNG keeps
+ * every run identical, so a failure here is reproducible from the iteration number.
+ */
+import { describe, expect, it } from 'vitest';
+import { SyslogFrameDecoder } from '../framing/decoder.js';
+import { parseMessage, parserNames, parsers, parseZeekTsv, type ParseContext } from './index.js';
+
+/** mulberry32: small, fast, good enough to spread bytes */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ctx: ParseContext = {
+  receivedAt: new Date('2026-11-25T12:00:00Z'),
+  defaultTimezone: 'Asia/Kolkata',
+};
+
+const SEEDS = [
+  '<34>1 2003-10-11T22:14:15.003Z mymachine.example.com su - ID47 [exampleSDID@32473 iut="3" eventSource="App\\"lication"] \uFEFFmsg',
+  "<34>Oct 11 22:14:15 mymachine su: 'su root' failed for lonvick on /dev/pts/8",
+  'Nov 25 10:00:00 srv sshd[1234]: Failed password for invalid user admin from 203.0.113.5 port 52144 ssh2',
+  'Apr 27 15:22:23 niban sudo:     dcid : TTY=pts/4 ; PWD=/home/dcid ; USER=root ; COMMAND=/usr/bin/tail',
+  'CEF:0|Security|threatmanager|1.0|100|worm \\| stopped|10|src=10.0.0.1 dst=2.1.2.2 spt=1232 act=a\\=b rt=Sep 09 2017 00:31:23 UTC',
+  'LEEF:2.0|Lancope|StealthWatch|1.0|41|^|src=10.0.1.8^dst=10.0.0.5^devTime=1609459200000',
+  '{"timestamp":"2018-03-24T14:37:19.037299-0600","event_type":"dns","src_ip":"10.0.0.1","dns":{"rrname":"a.b"}}',
+  '{"ts":1573747292.658982,"uid":"C1","id.orig_h":"10.0.2.2","id.resp_p":22,"auth_success":true}',
+  '203.0.113.7 - frank [10/Oct/2000:13:55:36 -0700] "GET /a?b=c HTTP/1.1" 404 2326 "http://r/" "UA \\"x\\""',
+  'type=USER_AUTH msg=audit(1624643172.076:11843): pid=1 msg=\'op=PAM:auth acct="root" res=failed\'',
+  '{"win":{"system":{"eventID":"4625","channel":"Security"},"eventdata":{"targetUserName":"x"}}}',
+];
+
+function mutate(rand: () => number, text: string): Buffer {
+  const bytes = Buffer.from(text);
+  const out = [...bytes];
+  const edits = 1 + Math.floor(rand() * 6);
+  for (let e = 0; e < edits; e++) {
+    const pos = Math.floor(rand() * (out.length + 1));
+    const op = rand();
+    if (op < 0.3) out.splice(pos, 1);
+    else if (op < 0.6) out.splice(pos, 0, Math.floor(rand() * 256));
+    else if (op < 0.8) out[pos] = '"\\|=[]{}<>: \n\0'.charCodeAt(Math.floor(rand() * 15));
+    else out.splice(pos, Math.floor(rand() * 20));
+  }
+  return Buffer.from(out);
+}
+
+function randomBytes(rand: () => number, max: number): Buffer {
+  const len = Math.floor(rand() * max);
+  const b = Buffer.alloc(len);
+  for (let i = 0; i < len; i++) b[i] = Math.floor(rand() * 256);
+  return b;
+}
+
+describe('fuzz', () => {
+  it('parseMessage and every named parser survive random bytes and mutated valid lines', () => {
+    const rand = prng(20261125);
+    let parsedCount = 0;
+    for (let i = 0; i < 3000; i++) {
+      const input = i % 3 === 0 ? randomBytes(rand, 300) : mutate(rand, SEEDS[i % SEEDS.length]!);
+      const r = parseMessage(input, ctx);
+      // A result either way, never an internal error.
+      if (!r.ok) expect(r.reason).not.toMatch(/^internal parser error/);
+      else {
+        parsedCount++;
+        expect(Number.isNaN(Date.parse(r.event.eventTime))).toBe(false);
+      }
+      const text = input.toString('utf8');
+      for (const name of parserNames) {
+        expect(() => parsers[name](text, ctx)).not.toThrow();
+      }
+      expect(() =>
+        parseMessage(input, { ...ctx, hint: parserNames[i % parserNames.length]! }),
+      ).not.toThrow();
+    }
+    expect(parsedCount).toBeGreaterThan(1500);
+  });
+
+  it('the framer survives random chunks and never holds more than the maximum', () => {
+    const rand = prng(6587);
+    for (let round = 0; round < 200; round++) {
+      const d = new SyslogFrameDecoder({ maxMessageSize: 256 });
+      for (let c = 0; c < 20; c++) {
+        const chunk =
+          rand() < 0.5
+            ? randomBytes(rand, 400)
+            : Buffer.from(
+                `${Math.floor(rand() * 400)} <14>${'x'.repeat(Math.floor(rand() * 300))}${rand() < 0.5 ? '\n' : ''}`,
+              );
+        for (const f of d.push(chunk)) expect(f.data.length).toBeLessThanOrEqual(256 + 10);
+      }
+      for (const f of d.end()) expect(f.data.length).toBeLessThanOrEqual(256 + 10);
+    }
+  });
+
+  it('the Zeek TSV reader survives mutated files', () => {
+    const rand = prng(1);
+    const file =
+      '#separator \\x09\n#set_separator\t,\n#path\tconn\n#fields\tts\tid.orig_h\tid.orig_p\ttags\n#types\ttime\taddr\tport\tset[string]\n1.5\t10.0.0.1\t80\ta,b\n';
+    for (let i = 0; i < 300; i++) {
+      const text = mutate(rand, file).toString('utf8');
+      expect(() => parseZeekTsv(text, ctx)).not.toThrow();
+    }
+  });
+});
