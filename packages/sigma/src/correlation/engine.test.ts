@@ -686,6 +686,12 @@ describe('chaining: failed logins followed by a successful login (the specificat
       message: expect.stringMatching(/'dup' is also used/),
     });
     expect(() => engine([a, b])).toThrow(/'dup'/);
+    // With no base rules loaded, every non-correlation reference dangles; without `known`, none is checked.
+    expect(checkCorrelationReferences([a], []).map((x) => x.path)).toEqual([
+      'correlation.rules.0',
+      'correlation.rules.1',
+    ]);
+    expect(checkCorrelationReferences([a])).toEqual([]);
   });
 });
 
@@ -921,6 +927,36 @@ describe('bounded state', () => {
       Array.from({ length: 200 }, (_, i) => ['x', { User: 'a' }, T0 + i]),
     );
     expect(e.stats().droppedEvents).toBe(150);
+  });
+
+  it('caps the events held across all groups (entries and evidence), evicting the stalest groups', () => {
+    const e = engine([correlation('event_count', ['x'], { condition: { gte: 1000 } })], {
+      maxStateEvents: 50,
+    });
+    feed(
+      e,
+      Array.from({ length: 100 }, (_, i) => ['x', { User: `u${i % 10}` }, T0 + i]),
+    );
+    const s = e.stats();
+    expect(s.heldEvents).toBeLessThanOrEqual(50);
+    expect(s.evictions).toBeGreaterThan(0);
+    expect(s.groups).toBeLessThan(10);
+  });
+
+  it('accounts for every held event: nothing is left once all state expires', () => {
+    const r3 = correlation('value_count', ['x', 'y'], { condition: { field: 'k', gte: 4 } });
+    const e = engine([r3], { allowedLatenessMs: 30 * SEC, maxGroups: 20, maxEventsPerGroup: 40 });
+    for (let i = 0; i < 5000; i++) {
+      const late = i % 4 === 0 ? 20 * SEC : 0;
+      e.onMatch(
+        { name: i % 3 ? 'x' : 'y' },
+        { User: `u${(i * 7) % 30}`, k: i % 5 },
+        T0 + i * 500 - late,
+      );
+    }
+    expect(e.stats().heldEvents).toBeGreaterThan(0);
+    e.expire(T0 + 10_000 * MIN);
+    expect(e.stats()).toMatchObject({ groups: 0, heldEvents: 0 });
   });
 
   it('stays bounded under a long stream of distinct groups', () => {

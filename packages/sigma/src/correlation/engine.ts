@@ -28,6 +28,12 @@ export interface CorrelationEngineOptions {
   maxGroups?: number;
   /** entries kept per group; the oldest are dropped beyond it (default 10,000) */
   maxEventsPerGroup?: number;
+  /**
+   * events held across all groups, counting window entries and evidence
+   * (default 500,000); beyond it the stalest groups are evicted. Evidence holds
+   * events by reference, so memory is about this × the size of an event.
+   */
+  maxStateEvents?: number;
   /** events kept as evidence per group and per result (default 100) */
   maxEvidence?: number;
   /** event times beyond clock + this do not advance the watermark (default 5 min) */
@@ -84,7 +90,7 @@ interface Compiled {
 /** Both criteria: the correlations' own graph must be acyclic and names unique. */
 export function checkCorrelationReferences(
   rules: CorrelationRule[],
-  known: CorrelationRuleRef[] = [],
+  known?: CorrelationRuleRef[],
 ): CorrelationParseError[] {
   const errors: CorrelationParseError[] = [];
   const at = (r: CorrelationRule, path: string, message: string): void => {
@@ -108,11 +114,11 @@ export function checkCorrelationReferences(
     }
   }
   const knownRefs = new Set<string>();
-  for (const k of known) {
+  for (const k of known ?? []) {
     if (k.id !== undefined) knownRefs.add(k.id);
     if (k.name !== undefined) knownRefs.add(k.name);
   }
-  if (known.length > 0) {
+  if (known !== undefined) {
     for (const r of rules) {
       r.rules.forEach((ref, i) => {
         if (!byRef.has(ref) && !knownRefs.has(ref)) {
@@ -193,6 +199,9 @@ export class CorrelationEngine {
   readonly #lateness: number;
   readonly #maxGroups: number;
   readonly #maxEntries: number;
+  readonly #maxState: number;
+  /** window entries plus evidence items held by all groups */
+  #held = 0;
   readonly #maxEvidence: number;
   readonly #maxFuture: number;
   readonly #emitIntermediate: boolean;
@@ -218,6 +227,7 @@ export class CorrelationEngine {
     this.#lateness = Math.max(0, options.allowedLatenessMs ?? 60_000);
     this.#maxGroups = Math.max(1, options.maxGroups ?? 100_000);
     this.#maxEntries = Math.max(1, options.maxEventsPerGroup ?? 10_000);
+    this.#maxState = Math.max(1, options.maxStateEvents ?? 500_000);
     this.#maxEvidence = Math.max(0, options.maxEvidence ?? 100);
     this.#maxFuture = Math.max(0, options.maxFutureMs ?? 300_000);
     this.#emitIntermediate = options.emitIntermediate ?? false;
@@ -347,6 +357,8 @@ export class CorrelationEngine {
     const out: CorrelationResult[] = [];
     const seq = ++this.#seq;
     for (const t of targets) this.#feed(t, ref, event, eventTimeMs, seq, out);
+    // After the feeds, so no group is evicted while it is being updated.
+    while (this.#held > this.#maxState && this.#groups > 1) this.#evictOldest();
     return this.#emitIntermediate ? out : out.filter((r) => !r.intermediate);
   }
 
@@ -484,6 +496,7 @@ export class CorrelationEngine {
     c.groups.delete(key);
     if (c.lastTouched === g) c.lastTouched = undefined;
     this.#groups--;
+    this.#held -= g.entries.length - g.head + g.evidence.length;
   }
 
   /**
@@ -529,6 +542,7 @@ export class CorrelationEngine {
       droppedEvents: this.#droppedEvents,
       future: this.#future,
       invalidTime: this.#invalidTime,
+      heldEvents: this.#held,
       watermarkMs: this.#watermark,
     };
   }
@@ -540,6 +554,7 @@ export class CorrelationEngine {
     const last = entries.length > g.head ? entries[entries.length - 1]! : undefined;
     if (last === undefined || compareEntries(e, last) >= 0) {
       entries.push(e);
+      this.#held++;
       g.maxT = e.t;
       this.#cap(g);
       this.#step(c, g, entries.length - 1, fired);
@@ -554,6 +569,7 @@ export class CorrelationEngine {
       else hi = mid;
     }
     entries.splice(lo, 0, e);
+    this.#held++;
     if (c.rule.type === 'temporal_ordered') {
       this.#cap(g);
       this.#replay(c, g, e.t, Math.max(lo, g.head), fired);
@@ -734,6 +750,7 @@ export class CorrelationEngine {
     g.lastEvidenceSeq = ev.seq;
     if (g.evidence.length < this.#maxEvidence) {
       g.evidence.push(ev);
+      this.#held++;
     } else {
       g.evidence[g.evidenceNext] = ev;
       g.evidenceNext = (g.evidenceNext + 1) % this.#maxEvidence;
@@ -761,6 +778,7 @@ export class CorrelationEngine {
       g.lo++;
     }
     g.head++;
+    this.#held--;
   }
 
   #compact(g: Group): void {
@@ -769,6 +787,10 @@ export class CorrelationEngine {
       g.entries.length = 0;
       g.lo = 0;
       g.head = 0;
+      // Every event the group remembers is older than its pruned entries: no window will show it.
+      this.#held -= g.evidence.length;
+      g.evidence = [];
+      g.evidenceNext = 0;
     } else if (g.head > 64 && g.head * 2 > g.entries.length) {
       g.entries.splice(0, g.head);
       g.lo -= g.head;

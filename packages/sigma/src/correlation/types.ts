@@ -138,6 +138,8 @@ export interface CorrelationStats {
   future: number;
   /** matches whose event time is not a finite number; not counted */
   invalidTime: number;
+  /** window entries plus evidence events held by all groups (bounded by `maxStateEvents`) */
+  heldEvents: number;
   /** the event-time watermark in ms (−Infinity before the first event) */
   watermarkMs: number;
 }
