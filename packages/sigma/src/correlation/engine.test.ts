@@ -197,6 +197,28 @@ describe('event_count', () => {
     expect(e.onMatch({ title: 'failed_login' }, { User: 'a' }, T0 + 2)).toEqual([]);
   });
 
+  it('feeds a rule to every correlation naming it, whether by id or by name', () => {
+    const byId = correlation(
+      'event_count',
+      ['rule-uuid'],
+      { condition: { gte: 2 } },
+      { id: 'by-id' },
+    );
+    const byName = correlation(
+      'event_count',
+      ['failed_login'],
+      { condition: { gte: 2 } },
+      { id: 'by-name' },
+    );
+    const e = engine([byId, byName]);
+    const ref = { id: 'rule-uuid', name: 'failed_login' };
+    expect(e.onMatch(ref, { User: 'a' }, T0)).toEqual([]);
+    expect(e.onMatch(ref, { User: 'a' }, T0 + 1).map((x) => x.rule.id)).toEqual([
+      'by-id',
+      'by-name',
+    ]);
+  });
+
   it('honours upper bounds: a range fires when entered, lt fires on the first event', () => {
     const range = engine([correlation('event_count', ['x'], { condition: { gt: 2, lte: 3 } })]);
     const res = feed(

@@ -24,7 +24,7 @@ export interface CorrelationEngineOptions {
   clock?: Clock;
   /** how far behind the watermark an event may arrive and still count (default 60 s) */
   allowedLatenessMs?: number;
-  /** live groups across all correlation rules; the least recently updated is evicted beyond it (default 100,000) */
+  /** live groups across all correlation rules; the stalest is evicted beyond it (default 100,000) */
   maxGroups?: number;
   /** entries kept per group; the oldest are dropped beyond it (default 10,000) */
   maxEventsPerGroup?: number;
@@ -87,7 +87,11 @@ interface Compiled {
   ref: CorrelationRuleRef;
 }
 
-/** Both criteria: the correlations' own graph must be acyclic and names unique. */
+/**
+ * Problems that span rules: a correlation id or name used twice, correlations
+ * referencing each other in a cycle, and — when `known` lists the loaded base
+ * rules — references that resolve to nothing. The engine refuses the first two.
+ */
 export function checkCorrelationReferences(
   rules: CorrelationRule[],
   known?: CorrelationRuleRef[],
@@ -195,6 +199,8 @@ function firstAtOrAfter(entries: Entry[], from: number, to: number, t: number): 
 export class CorrelationEngine {
   readonly #compiled: Compiled[];
   readonly #byRef = new Map<string, Target[]>();
+  /** targets of rules found both by id and by name, merged once */
+  readonly #merged = new Map<string, Target[]>();
   readonly #clock: Clock;
   readonly #lateness: number;
   readonly #maxGroups: number;
@@ -323,6 +329,9 @@ export class CorrelationEngine {
     const byName = ref.name === undefined ? undefined : this.#byRef.get(ref.name);
     if (byName === undefined || byName === byId) return byId ?? [];
     if (byId === undefined) return byName;
+    const cacheKey = `${ref.id}\u0000${ref.name}`;
+    const cached = this.#merged.get(cacheKey);
+    if (cached !== undefined) return cached;
     // A correlation may list the same rule by id and by name; merge so the event counts once per position.
     const merged = byId.map((t) => ({ c: t.c, positions: [...t.positions] }));
     for (const t of byName) {
@@ -331,6 +340,8 @@ export class CorrelationEngine {
       else for (const p of t.positions) if (!m.positions.includes(p)) m.positions.push(p);
     }
     for (const m of merged) m.positions.sort((a, b) => b - a);
+    // Only pairs that both resolve are cached, so the cache is bounded by the referenced rules.
+    this.#merged.set(cacheKey, merged);
     return merged;
   }
 
