@@ -32,8 +32,6 @@ function splitHeader(text: string, count: number): { parts: string[]; rest: stri
   return { parts, rest: text.slice(i) };
 }
 
-const CEF_KEY = /(?:^|\s)([A-Za-z0-9_.[\]-]{1,64})=/g;
-
 function unescapeCefValue(v: string): string {
   if (!v.includes('\\')) return v;
   return v.replace(/\\([\\=nr|])/g, (_m, c: string) => (c === 'n' ? '\n' : c === 'r' ? '\r' : c));
@@ -45,18 +43,46 @@ function unescapeCefValue(v: string): string {
  */
 export function parseCefExtension(ext: string): Record<string, string> {
   const out: Record<string, string> = {};
-  const keys: { key: string; start: number; valueStart: number }[] = [];
-  for (const m of ext.matchAll(CEF_KEY)) {
-    const eq = m.index + m[0].length - 1;
-    if (eq > 0 && ext[eq - 1] === '\\') continue;
-    keys.push({ key: m[1]!, start: m.index, valueStart: eq + 1 });
-  }
-  for (let k = 0; k < keys.length; k++) {
-    const cur = keys[k]!;
-    const end = k + 1 < keys.length ? keys[k + 1]!.start : ext.length;
-    out[cur.key] = unescapeCefValue(ext.slice(cur.valueStart, end).trim());
-  }
+  readCefExtension(ext, out);
   return out;
+}
+
+const isKeyChar = (c: number): boolean =>
+  (c >= 0x61 && c <= 0x7a) || // a-z
+  (c >= 0x41 && c <= 0x5a) || // A-Z
+  (c >= 0x30 && c <= 0x39) || // 0-9
+  c === 0x5f || // _
+  c === 0x2e || // .
+  c === 0x2d || // -
+  c === 0x5b || // [
+  c === 0x5d; // ]
+
+const isBlank = (c: number): boolean => c === 0x20 || c === 0x09;
+
+/**
+ * Writes the pairs into `out`, returning the keys in order. A scan from each unescaped `=` back
+ * over key characters to a blank: linear, and without a regex iterator per message.
+ */
+function readCefExtension(ext: string, out: Record<string, unknown>): string[] {
+  const keys: string[] = [];
+  let prevKey: string | undefined;
+  let valueStart = 0;
+  let e = ext.indexOf('=');
+  while (e !== -1) {
+    if (e > 0 && ext.charCodeAt(e - 1) !== 0x5c) {
+      let k = e;
+      while (k > 0 && e - k < 64 && isKeyChar(ext.charCodeAt(k - 1))) k--;
+      if (k < e && (k === 0 || isBlank(ext.charCodeAt(k - 1)))) {
+        if (prevKey !== undefined) out[prevKey] = unescapeCefValue(ext.slice(valueStart, k).trim());
+        prevKey = ext.slice(k, e);
+        keys.push(prevKey);
+        valueStart = e + 1;
+      }
+    }
+    e = ext.indexOf('=', e + 1);
+  }
+  if (prevKey !== undefined) out[prevKey] = unescapeCefValue(ext.slice(valueStart).trim());
+  return keys;
 }
 
 const FIREWALL_VENDORS =
@@ -126,7 +152,11 @@ function logsourceFor(vendor: string, product: string, fields: Fields): LogSourc
 }
 
 /** `CEF:Version|Device Vendor|Device Product|Device Version|Signature ID|Name|Severity|Extension` */
-export function parseCef(text: string, ctx: ParseContext): ParseOutcome {
+/**
+ * `into` lets a syslog envelope pass its header fields so the payload's are added to the same
+ * object (payload keys win) instead of being merged afterwards.
+ */
+export function parseCef(text: string, ctx: ParseContext, into: Fields = {}): ParseOutcome {
   const start = text.indexOf('CEF:');
   if (start === -1 || start > 0) return fail('cef: does not start with "CEF:"');
   const header = splitHeader(text.slice(4), 7);
@@ -141,23 +171,24 @@ export function parseCef(text: string, ctx: ParseContext): ParseOutcome {
     string,
   ];
   if (!/^\d+(\.\d+)?$/.test(version.trim())) return fail('cef: invalid version');
-  const ext = parseCefExtension(header.rest);
-  const fields: Fields = {
-    'cef.version': version,
-    'cef.device_vendor': vendor,
-    'cef.device_product': product,
-    'cef.device_version': devVersion,
-    'cef.signature_id': signatureId,
-    'cef.name': name,
-    'cef.severity': severity,
-  };
-  for (const [k, v] of Object.entries(ext)) fields[k] = v;
+  const fields = into;
+  fields['cef.version'] = version;
+  fields['cef.device_vendor'] = vendor;
+  fields['cef.device_product'] = product;
+  fields['cef.device_version'] = devVersion;
+  fields['cef.signature_id'] = signatureId;
+  fields['cef.name'] = name;
+  fields['cef.severity'] = severity;
+  const keys = readCefExtension(header.rest, fields);
+  const ext = fields as Record<string, string | undefined>;
   // Custom fields (cs1 …) carry their meaning in a sibling label (cs1Label=cncHost).
-  for (const [k, v] of Object.entries(ext)) {
-    if (k.endsWith('Label') && v !== '') {
-      const valueKey = k.slice(0, -5);
-      const value = ext[valueKey];
-      if (value !== undefined && fields[v] === undefined) fields[v] = value;
+  if (header.rest.includes('Label=')) {
+    for (const k of keys) {
+      const label = ext[k];
+      if (k.endsWith('Label') && label !== undefined && label !== '' && !keys.includes(label)) {
+        const value = ext[k.slice(0, -5)];
+        if (value !== undefined) fields[label] = value;
+      }
     }
   }
   putCommon(fields, {
@@ -202,7 +233,7 @@ function leefDelimiter(spec: string): string | undefined {
 }
 
 /** `LEEF:1.0|Vendor|Product|Version|EventID|attrs` and `LEEF:2.0|…|EventID|Delimiter|attrs` */
-export function parseLeef(text: string, ctx: ParseContext): ParseOutcome {
+export function parseLeef(text: string, ctx: ParseContext, into: Fields = {}): ParseOutcome {
   if (!text.startsWith('LEEF:')) return fail('leef: does not start with "LEEF:"');
   const first = splitHeader(text.slice(5), 5);
   if (first === undefined) return fail('leef: header has fewer than 5 fields');
@@ -238,14 +269,13 @@ export function parseLeef(text: string, ctx: ParseContext): ParseOutcome {
       attrs[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
     }
   }
-  const fields: Fields = {
-    'leef.version': version,
-    'leef.vendor': vendor,
-    'leef.product': product,
-    'leef.product_version': devVersion,
-    'leef.event_id': eventId,
-  };
-  for (const [k, v] of Object.entries(attrs)) fields[k] = v;
+  const fields = into;
+  fields['leef.version'] = version;
+  fields['leef.vendor'] = vendor;
+  fields['leef.product'] = product;
+  fields['leef.product_version'] = devVersion;
+  fields['leef.event_id'] = eventId;
+  for (const k in attrs) fields[k] = attrs[k];
   putCommon(fields, {
     srcIp: attrs.src,
     srcPort: attrs.srcPort,

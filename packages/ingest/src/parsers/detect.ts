@@ -78,8 +78,10 @@ function combine(env: SyslogEnvelope, payload: ParsedEvent, ctx: ParseContext): 
   // Copying into the payload's object, not spreading both into a new one: spreads of objects
   // with dotted keys hit V8's slow dictionary path and dominated the profile.
   const fields = payload.fields;
-  for (const k in env.fields) {
-    if (!(k in fields)) fields[k] = env.fields[k];
+  if (fields !== env.fields) {
+    for (const k in env.fields) {
+      if (!(k in fields)) fields[k] = env.fields[k];
+    }
   }
   fields['syslog.format'] = env.format;
   const flags = [...env.flags];
@@ -107,16 +109,18 @@ function detectPayload(env: SyslogEnvelope, ctx: ParseContext): PayloadResult | 
   const msg = env.msg.trimStart();
   const c = msg.charCodeAt(0);
   if (c === 0x43 /* C */ && msg.startsWith('CEF:'))
-    return { parser: 'cef', outcome: parseCef(msg, ctx) };
+    return { parser: 'cef', outcome: parseCef(msg, ctx, env.fields) };
   if (c === 0x4c /* L */ && msg.startsWith('LEEF:'))
-    return { parser: 'leef', outcome: parseLeef(msg, ctx) };
+    return { parser: 'leef', outcome: parseLeef(msg, ctx, env.fields) };
   if (c === 0x7b /* { */) {
     const o = parseJsonObject(msg);
     if (typeof o !== 'string') return jsonEvent(o, ctx, msg);
     return undefined;
   }
   const app = env.appName;
-  if (isAuthProgram(app)) return { parser: 'linux-auth', outcome: parseLinuxAuth(msg, ctx, app) };
+  if (isAuthProgram(app)) {
+    return { parser: 'linux-auth', outcome: parseLinuxAuth(msg, ctx, app, env.fields) };
+  }
   if (app !== undefined && WEB_SERVERS.has(app.toLowerCase())) {
     return { parser: 'access-log', outcome: parseAccessLog(msg, ctx, app) };
   }

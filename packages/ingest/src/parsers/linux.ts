@@ -321,8 +321,13 @@ function parseAccountChange(program: string, msg: string, fields: Fields): void 
  * A Linux auth daemon's message. `program` is the syslog TAG's program name; without it the
  * message is recognised by its shape (sudo's `user : TTY=`, sshd's `Failed password for`).
  */
-export function parseLinuxAuth(msg: string, ctx: ParseContext, program?: string): ParseOutcome {
-  const fields: Fields = {};
+export function parseLinuxAuth(
+  msg: string,
+  ctx: ParseContext,
+  program?: string,
+  into: Fields = {},
+): ParseOutcome {
+  const fields = into;
   let p = program === undefined ? undefined : baseProgram(program);
   if (p === undefined) {
     if (/^\s*\S+ : .*\b(?:TTY|COMMAND)=/.test(msg)) p = 'sudo';

@@ -99,62 +99,78 @@ function nextToken(text: string, i: number): [string, number] | undefined {
   return [text.slice(i, end), sp === -1 ? text.length : sp + 1];
 }
 
-/** RFC 5424 section 6.3.3: `"`, `\` and `]` are escaped with `\` in PARAM-VALUE. */
+/**
+ * STRUCTURED-DATA into flat `sd.<SD-ID>.<PARAM-NAME>` fields (a repeated PARAM becomes an array).
+ * RFC 5424 section 6.3.3: `"`, `\` and `]` are escaped with `\` in PARAM-VALUE; any other
+ * backslash is kept as it is.
+ */
 function readSd(text: string, start: number, fields: Fields): { end: number } | { error: string } {
+  const len = text.length;
+  const found: [string, string][] = [];
   let i = start;
-  const sd: Record<string, Record<string, string | string[]>> = {};
   while (text.charCodeAt(i) === 0x5b) {
     i++;
     let idEnd = i;
-    while (idEnd < text.length && !' ]='.includes(text[idEnd]!) && text[idEnd] !== '"') idEnd++;
+    while (idEnd < len) {
+      const c = text.charCodeAt(idEnd);
+      if (c === 0x20 || c === 0x5d || c === 0x3d || c === 0x22) break;
+      idEnd++;
+    }
     const id = text.slice(i, idEnd);
     if (id.length === 0 || id.length > 32) return { error: 'invalid SD-ID' };
     i = idEnd;
-    const params: Record<string, string | string[]> = sd[id] ?? {};
-    sd[id] = params;
     while (text.charCodeAt(i) === 0x20) {
       i++;
-      const eq = text.indexOf('=', i);
-      if (eq === -1 || eq - i > 32 || eq === i) return { error: 'invalid SD-PARAM name' };
+      let eq = i;
+      while (eq < len && eq - i <= 32) {
+        const c = text.charCodeAt(eq);
+        if (c === 0x3d || c === 0x20 || c === 0x22 || c === 0x5d) break;
+        eq++;
+      }
+      if (eq === i || text.charCodeAt(eq) !== 0x3d) return { error: 'invalid SD-PARAM name' };
       const name = text.slice(i, eq);
-      if (/[\s"\]]/.test(name)) return { error: 'invalid SD-PARAM name' };
       if (text.charCodeAt(eq + 1) !== 0x22) return { error: 'SD-PARAM value not quoted' };
       let j = eq + 2;
+      let seg = j;
       let value = '';
       let closed = false;
-      while (j < text.length) {
-        const ch = text[j]!;
-        if (ch === '\\' && j + 1 < text.length) {
-          const nx = text[j + 1]!;
-          if (nx === '"' || nx === '\\' || nx === ']') {
-            value += nx;
+      while (j < len) {
+        const c = text.charCodeAt(j);
+        if (c === 0x5c && j + 1 < len) {
+          const nx = text.charCodeAt(j + 1);
+          if (nx === 0x22 || nx === 0x5c || nx === 0x5d) {
+            value += text.slice(seg, j) + text[j + 1]!;
             j += 2;
+            seg = j;
             continue;
           }
-          value += ch;
           j++;
           continue;
         }
-        if (ch === '"') {
+        if (c === 0x22) {
+          value += text.slice(seg, j);
           closed = true;
           break;
         }
-        value += ch;
         j++;
       }
       if (!closed) return { error: 'unterminated SD-PARAM value' };
-      const prev = params[name];
-      params[name] =
-        prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
+      found.push([`sd.${id}.${name}`, value]);
       i = j + 1;
     }
     if (text.charCodeAt(i) !== 0x5d) return { error: 'SD-ELEMENT not closed' };
     i++;
   }
-  for (const [id, params] of Object.entries(sd)) {
-    for (const [name, value] of Object.entries(params)) fields[`sd.${id}.${name}`] = value;
+  // Fields are written only once the whole STRUCTURED-DATA proved valid.
+  for (const [key, value] of found) {
+    const prev = fields[key];
+    fields[key] =
+      prev === undefined
+        ? value
+        : Array.isArray(prev)
+          ? [...(prev as string[]), value]
+          : [prev, value];
   }
-  if (Object.keys(sd).length > 0) fields['syslog.structured_data'] = sd;
   return { end: i };
 }
 
