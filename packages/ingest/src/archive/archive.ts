@@ -389,8 +389,13 @@ export class RawArchive {
       hash: createHash('sha256'),
     };
     this.#open = seg;
-    // The file's directory entry must be durable before the first append is acknowledged.
-    await syncDir(dayDir);
+    try {
+      // The file's directory entry must be durable before the first append is acknowledged.
+      await syncDir(dayDir);
+    } catch (err) {
+      this.#broken = err instanceof Error ? err : new Error(String(err));
+      throw err;
+    }
     return seg;
   }
 

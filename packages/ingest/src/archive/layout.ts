@@ -120,7 +120,7 @@ export async function syncDir(path: string): Promise<void> {
 /** Replaces a file so that after a crash it holds either the old or the new content, whole. */
 export async function writeFileDurable(path: string, text: string): Promise<void> {
   const tmp = `${path}.tmp`;
-  const fh = await open(tmp, 'w');
+  const fh = await open(tmp, 'w', 0o600);
   try {
     await fh.writeFile(text, 'utf8');
     await fh.sync();
