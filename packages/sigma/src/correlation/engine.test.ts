@@ -863,6 +863,20 @@ describe('event time, lateness and out-of-order events', () => {
     expect(feed(e, [['x', { User: 'a' }, T0 + 4 * SEC]])).toEqual([]);
   });
 
+  it('places an event without a time at the watermark, not at the wall clock', () => {
+    const e = engine([r], { allowedLatenessMs: 0 });
+    feed(e, [['x', { User: 'a' }, T0 + MIN]]);
+    expect(e.onMatch({ name: 'x' }, { User: 'a' }, undefined)).toEqual([]);
+    // Still in the same window as the timed events around it, and nothing became too late.
+    const res = feed(e, [['x', { User: 'a' }, T0 + MIN]]);
+    expect(res.map((x) => [x.value, x.windowEndMs])).toEqual([[3, T0 + MIN]]);
+    expect(e.stats()).toMatchObject({ tooLate: 0, watermarkMs: T0 + MIN });
+    // Before any event, the clock stands in.
+    const fresh = new CorrelationEngine([r], { clock: new ManualClock(T0) });
+    fresh.onMatch({ name: 'x' }, { User: 'a' }, undefined);
+    expect(fresh.stats().watermarkMs).toBe(T0);
+  });
+
   it('does not let a timestamp from the far future blind the engine', () => {
     const clock = new ManualClock(T0 + 10 * MIN);
     const e = engine([r], { clock, allowedLatenessMs: MIN });

@@ -348,14 +348,23 @@ export class CorrelationEngine {
   /**
    * Feed one base-rule match. Returns the correlation results it completes,
    * including those of correlations chained on top of them.
+   *
+   * An event without a time of its own (`undefined`) is placed at the
+   * watermark — the latest event time seen — or at the clock before any: the
+   * wall clock would make every event of a replayed file too late.
    */
   onMatch(
     ref: CorrelationRuleRef,
     event: Record<string, unknown>,
-    eventTimeMs: number,
+    eventTimeMs: number | undefined,
   ): CorrelationResult[] {
     const targets = this.#targets(ref);
     if (targets.length === 0) return [];
+    if (eventTimeMs === undefined) {
+      eventTimeMs = Number.isFinite(this.#watermark)
+        ? this.#watermark
+        : this.#clock.now().getTime();
+    }
     if (!Number.isFinite(eventTimeMs)) {
       this.#invalidTime++;
       return [];
