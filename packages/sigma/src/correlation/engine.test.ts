@@ -177,6 +177,18 @@ describe('event_count', () => {
     expect(res.map((x) => x.group)).toEqual([{ 'Event.System.Computer': 'ws1' }]);
   });
 
+  it('skips values that cannot key a group instead of throwing', () => {
+    const e = engine([correlation('event_count', ['x'], { condition: { gte: 1 } })]);
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(e.onMatch({ name: 'x' }, { User: cyclic }, T0)).toEqual([]);
+    expect(e.onMatch({ name: 'x' }, { User: { big: 1n } }, T0)).toEqual([]);
+    expect(e.stats().missingField).toBe(2);
+    expect(e.onMatch({ name: 'x' }, { User: { name: 'a' } }, T0)[0]!.group).toEqual({
+      User: { name: 'a' },
+    });
+  });
+
   it('treats a number and its string form as the same group value', () => {
     const e = engine([correlation('event_count', ['x'], { condition: { gte: 2 } })]);
     expect(

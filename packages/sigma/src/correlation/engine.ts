@@ -167,7 +167,12 @@ function keyPart(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
   // A number and its string form ("4625" / 4625) must land in the same group.
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
-  return JSON.stringify(v);
+  try {
+    return JSON.stringify(v);
+  } catch {
+    // Cyclic or BigInt-holding values cannot key a group; treat them as missing rather than throw mid-update.
+    return undefined;
+  }
 }
 
 function toNumber(v: unknown): number | undefined {
@@ -411,7 +416,7 @@ export class CorrelationEngine {
     const temporal = c.rule.type === 'temporal' || c.rule.type === 'temporal_ordered';
     const positions = temporal ? target.positions : target.positions.slice(-1);
     for (const pos of positions) {
-      const values: Record<string, unknown> = {};
+      const raw: unknown[] = [];
       const parts: string[] = [];
       let missing = false;
       for (const gf of c.groupFields) {
@@ -421,7 +426,7 @@ export class CorrelationEngine {
           missing = true;
           break;
         }
-        values[gf.name] = v;
+        raw.push(v);
         parts.push(part);
       }
       let v: number | string = 0;
@@ -442,7 +447,7 @@ export class CorrelationEngine {
         continue;
       }
       const key = parts.length === 1 ? parts[0]! : JSON.stringify(parts);
-      const g = this.#group(c, key, values);
+      const g = this.#group(c, key, raw);
       this.#insert(
         c,
         g,
@@ -462,9 +467,11 @@ export class CorrelationEngine {
     }
   }
 
-  #group(c: Compiled, key: string, values: Record<string, unknown>): Group {
+  #group(c: Compiled, key: string, raw: unknown[]): Group {
     const existing = c.groups.get(key);
     if (existing !== undefined) return existing;
+    // fromEntries makes own properties even of names like `__proto__`.
+    const values = Object.fromEntries(c.groupFields.map((gf, i) => [gf.name, raw[i]]));
     if (this.#groups >= this.#maxGroups) this.#evictOldest();
     const g: Group = {
       key,
