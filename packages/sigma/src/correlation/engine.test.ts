@@ -377,6 +377,73 @@ describe('value_sum, value_avg, value_percentile', () => {
   });
 });
 
+describe('the specification examples, as written', () => {
+  it('event_count: 100 failed logins to one host within an hour', () => {
+    const r = rule({
+      title: 'Many failed logins',
+      id: '0e95725d-7320-415d-80f7-004da920fc11',
+      correlation: {
+        type: 'event_count',
+        rules: ['5638f7c0-ac70-491d-8465-2a65075e0d86'],
+        'group-by': ['ComputerName'],
+        timespan: '1h',
+        condition: { gte: 100 },
+      },
+    });
+    const e = engine([r]);
+    const ref = { id: '5638f7c0-ac70-491d-8465-2a65075e0d86' };
+    const out: CorrelationResult[] = [];
+    // 99 in the first hour, then a gap: the window ending at the 100th no longer holds the first.
+    for (let i = 0; i < 99; i++)
+      out.push(...e.onMatch(ref, { ComputerName: 'dc1' }, T0 + i * 30 * SEC));
+    out.push(...e.onMatch(ref, { ComputerName: 'dc1' }, T0 + 61 * MIN));
+    expect(out).toEqual([]);
+    for (let i = 0; i < 100; i++)
+      out.push(...e.onMatch(ref, { ComputerName: 'dc2' }, T0 + 2 * 60 * MIN + i * 30 * SEC));
+    expect(out.map((x) => [x.group.ComputerName, x.value])).toEqual([['dc2', 100]]);
+  });
+
+  it('value_count: more than 100 distinct users from one source to one destination in a day', () => {
+    const r = rule({
+      title: 'Failed login',
+      id: '0e95725d-7320-415d-80f7-004da920fc12',
+      correlation: {
+        type: 'value_count',
+        rules: ['5638f7c0-ac70-491d-8465-2a65075e0d86'],
+        'group-by': ['ComputerName', 'WorkstationName'],
+        timespan: '1d',
+        condition: { field: 'User', gte: 100 },
+      },
+    });
+    const e = engine([r]);
+    const ref = { id: '5638f7c0-ac70-491d-8465-2a65075e0d86' };
+    const out: CorrelationResult[] = [];
+    for (let i = 0; i < 300; i++) {
+      // The same 60 users over and over from ws1; a spray of new names from ws2.
+      out.push(
+        ...e.onMatch(
+          ref,
+          { ComputerName: 'dc1', WorkstationName: 'ws1', User: `u${i % 60}` },
+          T0 + i * MIN,
+        ),
+      );
+      out.push(
+        ...e.onMatch(
+          ref,
+          { ComputerName: 'dc1', WorkstationName: 'ws2', User: `spray${i}` },
+          T0 + i * MIN,
+        ),
+      );
+    }
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({
+      group: { ComputerName: 'dc1', WorkstationName: 'ws2' },
+      value: 100,
+      eventCount: 100,
+    });
+  });
+});
+
 describe('temporal', () => {
   const r = rule({
     title: 'Recon',
