@@ -27,6 +27,7 @@ import { isAuthProgram, linuxLogsource, parseAuditd, parseLinuxAuth } from './li
 import { parseAccessLog } from './web.js';
 import { jsonEvent, parseJson, parseJsonObject, parseSuricataEve, parseZeekJson } from './json.js';
 import { parseText } from './text.js';
+import { looksLikeKv, parseCisco, parseKv } from './network.js';
 import { toIso } from './time.js';
 
 export interface ParseSuccess {
@@ -117,6 +118,10 @@ function detectPayload(env: SyslogEnvelope, ctx: ParseContext): PayloadResult | 
     if (typeof o !== 'string') return jsonEvent(o, ctx, msg);
     return undefined;
   }
+  if (c === 0x25 /* % */) {
+    const cisco = parseCisco(msg, ctx, env.fields);
+    if (!isFailure(cisco)) return { parser: 'cisco', outcome: cisco };
+  }
   const app = env.appName;
   if (isAuthProgram(app)) {
     return { parser: 'linux-auth', outcome: parseLinuxAuth(msg, ctx, app, env.fields) };
@@ -186,6 +191,9 @@ function detect(text: string, ctx: ParseContext): ParseResult {
     if (!isFailure(web)) return { ok: true, parser: 'access-log', event: web };
     const env = parse3164Envelope(text, ctx);
     if (!isFailure(env)) return fromEnvelope(env, ctx);
+  } else if (c === 0x25 /* % */) {
+    const cisco = parseCisco(text, ctx);
+    if (!isFailure(cisco)) return { ok: true, parser: 'cisco', event: cisco };
   } else if (
     (c === 0x74 /* t */ || c === 0x6e) /* n */ &&
     /^(?:node=\S+ )?type=\S+ msg=audit\(/.test(text)
@@ -199,6 +207,7 @@ function detect(text: string, ctx: ParseContext): ParseResult {
       if (!isFailure(web)) return { ok: true, parser: 'access-log', event: web };
     }
   }
+  if (looksLikeKv(text)) return ok('kv', parseKv(text, ctx));
   return ok('text', parseText(text, ctx));
 }
 
@@ -241,6 +250,8 @@ export const parsers: Record<ParserName, Parser> = {
   'access-log': (text, ctx) => parseAccessLog(text, ctx),
   'linux-auth': (text, ctx) => parseLinuxAuth(text, ctx),
   auditd: parseAuditd,
+  cisco: (text, ctx) => parseCisco(text, ctx),
+  kv: parseKv,
   text: parseText,
 };
 
@@ -284,6 +295,7 @@ export function parseMessage(raw: Buffer | string, ctx: ParseContext): ParseResu
     return fail(`internal parser error: ${(e as Error).message}`);
   }
   if (result.ok) {
+    if (ctx.truncated === true) addFlag(result.event.flags, 'truncated');
     if (invalidUtf8) addFlag(result.event.flags, 'invalid_utf8');
     if (text.includes('\u0000')) addFlag(result.event.flags, 'contains_nul');
   }

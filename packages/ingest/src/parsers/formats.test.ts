@@ -375,6 +375,69 @@ describe('JSON, Suricata EVE and Zeek', () => {
   });
 });
 
+describe('Cisco and key=value firewalls', () => {
+  it('reads ASA/PIX messages as firewall events with addresses, ports and action', () => {
+    const r = parsed(
+      '%PIX-3-106010: Deny inbound tcp src outside:213.98.79.233/2620 dst dmz:213.98.254.145/135',
+    );
+    expect(r.parser).toBe('cisco');
+    expect(r.event.logsource).toEqual({ product: 'cisco', category: 'firewall' });
+    expect(r.event.fields).toMatchObject({
+      'cisco.message_id': '106010',
+      src_ip: '213.98.79.233',
+      src_port: 2620,
+      dst_ip: '213.98.254.145',
+      dst_port: 135,
+      'source.interface': 'outside',
+      action: 'deny',
+      blocked: 'true',
+      'network.transport': 'tcp',
+    });
+  });
+
+  it('reads IOS mnemonics inside syslog as Cisco syslog', () => {
+    const r = parsed(
+      '<189>Nov 25 10:00:00 10.10.10.1 %SEC_LOGIN-5-LOGIN_SUCCESS: Login Success [user: admin]',
+    );
+    expect(r).toMatchObject({
+      parser: 'cisco',
+      event: {
+        logsource: { product: 'cisco', service: 'syslog' },
+        fields: { 'cisco.mnemonic': 'LOGIN_SUCCESS', 'host.name': '10.10.10.1' },
+      },
+    });
+  });
+
+  it('reads FortiGate traffic logs with their tz', () => {
+    const r = parsed(
+      'date=2026-11-25 time=10:41:53 devname="FW-City" devid="FG100E0000000000" tz="+0530" logid="0000000013" type="traffic" subtype="forward" srcip=10.1.1.9 srcport=50123 dstip=8.8.8.8 dstport=53 proto=17 action="deny" user="meera"',
+    );
+    expect(r.parser).toBe('kv');
+    expect(r.event.eventTime).toBe('2026-11-25T05:11:53.000Z');
+    expect(r.event.logsource).toEqual({ category: 'firewall' });
+    expect(r.event.fields).toMatchObject({
+      src_ip: '10.1.1.9',
+      dst_port: 53,
+      action: 'deny',
+      blocked: 'true',
+      'user.name': 'meera',
+      'host.name': 'FW-City',
+    });
+  });
+
+  it('splits SonicWall address:port:interface values', () => {
+    const r = parsed(
+      'id=firewall sn=00301E0526B1 time="2004-04-01 10:39:35" fw=67.32.44.2 pri=5 c=64 m=36 msg="TCP connection dropped" n=2686 src=67.101.200.27:4507:WAN dst=67.32.44.2:445:LAN rule=0',
+    );
+    expect(r.event.message).toBe('TCP connection dropped');
+    expect(r.event.fields).toMatchObject({
+      src_ip: '67.101.200.27',
+      src_port: 4507,
+      dst_port: 445,
+    });
+  });
+});
+
 describe('hints and the fallback', () => {
   it('forces a parser by name and still unwraps a syslog envelope', () => {
     const r = parseMessage(
@@ -432,8 +495,16 @@ describe('nasty input', () => {
     expect(r.ok ? r.parser : r.reason).toBeTypeOf('string');
     const big = parseMessage(`<13>Nov 25 10:00:00 h app: ${'A'.repeat(1024 * 1024)}`, ctx);
     expect(big).toMatchObject({ ok: true, parser: 'rfc3164' });
-    const bigJson = parseMessage(`{"message":"${'x'.repeat(1024 * 1024)}"`, ctx);
-    expect(bigJson).toMatchObject({ ok: true, parser: 'text' });
+    // JSON cut by the framer's size limit is kept as text, flagged as truncated.
+    const bigJson = parseMessage(`{"message":"${'x'.repeat(64 * 1024)}`, {
+      ...ctx,
+      truncated: true,
+    });
+    expect(bigJson).toMatchObject({
+      ok: true,
+      parser: 'text',
+      event: { flags: ['time_missing', 'truncated'] },
+    });
   });
 
   it('does not hang on deeply nested JSON', () => {

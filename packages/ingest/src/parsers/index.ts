@@ -14,3 +14,4 @@ export { parseAccessLog } from './web.js';
 export { parseJson, parseSuricataEve, parseZeekJson, zeekEvent, suricataEvent } from './json.js';
 export { ZeekTsvReader, parseZeekTsv, type ZeekTsvOptions } from './zeek-tsv.js';
 export { parseText } from './text.js';
+export { parseCisco, parseKv } from './network.js';

@@ -37,9 +37,11 @@ describe('Wazuh ruleset test lines', () => {
     // Pinned so a change in detection order shows up here and is a deliberate decision.
     expect(perParser).toEqual({
       json: 836,
-      rfc3164: 595,
-      text: 340,
+      rfc3164: 588,
+      cisco: 147,
+      text: 135,
       'linux-auth': 94,
+      kv: 65,
       auditd: 42,
       'access-log': 35,
       rfc5424: 18,

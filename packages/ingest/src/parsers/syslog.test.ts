@@ -196,10 +196,25 @@ describe('RFC 3164 (examples from section 5.4 of the RFC, and vendor variations)
   });
 
   it('keeps a PRI-only message as MSG when the timestamp is missing (RFC 3164 4.3.2)', () => {
-    const r = parsed('<190>%ASA-6-302013: Built inbound TCP connection');
+    const r = parsed('<14>no timestamp here');
     expect(r.parser).toBe('rfc3164');
-    expect(r.event.message).toBe('%ASA-6-302013: Built inbound TCP connection');
-    expect(r.event.flags).toContain('time_missing');
+    expect(r.event.message).toBe('no timestamp here');
+    expect(r.event.flags).toEqual(['timestamp_missing_in_header', 'time_missing']);
+    // Cisco ASA sends exactly this shape; its MSG is then read as a Cisco message.
+    const asa = parsed(
+      '<166>%ASA-6-302013: Built inbound TCP connection 1 for outside:198.51.100.2/53 (198.51.100.2/53) to inside:10.0.0.1/1025 (10.0.0.1/1025)',
+    );
+    expect(asa).toMatchObject({
+      parser: 'cisco',
+      event: {
+        fields: {
+          'syslog.facility_name': 'local4',
+          src_ip: '198.51.100.2',
+          dst_port: 1025,
+          blocked: 'false',
+        },
+      },
+    });
   });
 
   it('turns an iptables LOG line into a firewall event', () => {

@@ -14,6 +14,8 @@ export type ParserName =
   | 'access-log'
   | 'linux-auth'
   | 'auditd'
+  | 'cisco'
+  | 'kv'
   | 'text';
 
 export interface ParseContext {
@@ -27,6 +29,8 @@ export interface ParseContext {
   sourceIp?: string;
   /** force one parser instead of detecting the format */
   hint?: ParserName;
+  /** the framer cut this message at the size limit; the event is flagged `truncated` */
+  truncated?: boolean;
 }
 
 export interface ParseFailure {
