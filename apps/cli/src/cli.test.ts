@@ -25,11 +25,12 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('prahari CLI', () => {
+// Each case runs the real binary several times; on a busy 2-core CI machine that takes a while.
+describe('prahari CLI', { timeout: 120_000 }, () => {
   it('migrate shows pending migrations, applies them, then has nothing to do', () => {
     expect(prahari(['migrate', '--status']).stdout).toMatch(/pending: 0001-identity-and-audit/);
     expect(prahari(['migrate']).stdout).toMatch(
-      /Applied 1 migration\(s\): 0001-identity-and-audit/,
+      /Applied 2 migration\(s\): 0001-identity-and-audit, 0002-events/,
     );
     expect(prahari(['migrate']).stdout).toMatch(/already up to date/);
   });

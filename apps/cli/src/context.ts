@@ -3,13 +3,13 @@ import type { Command } from 'commander';
 import type { Principal } from '@prahari/core';
 import {
   ConfigError,
-  DataDirError,
+  StartupError,
   createServices,
   loadConfig,
   openStore,
   type Config,
   type Services,
-} from '@prahari/server';
+} from '@prahari/server/core';
 import type { Store } from '@prahari/store';
 import { systemClock } from '@prahari/core';
 import { fail } from './output.js';
@@ -63,7 +63,7 @@ export async function withServices<T>(
   try {
     store = await openStore(config);
   } catch (err) {
-    if (err instanceof DataDirError) fail(err.message);
+    if (err instanceof StartupError) fail(err.message);
     throw err;
   }
   try {
@@ -82,7 +82,7 @@ export function reportErrors<A extends unknown[]>(
       await action(...args);
     } catch (err) {
       if (err instanceof ConfigError) fail(err.message, 2);
-      if (err instanceof Error && ('status' in err || err instanceof DataDirError))
+      if (err instanceof Error && ('status' in err || err instanceof StartupError))
         fail(err.message);
       throw err;
     }

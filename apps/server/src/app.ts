@@ -8,18 +8,21 @@ import type { Store } from '@prahari/store';
 import type { Config } from './config/index.js';
 import { registerAuth } from './http/auth.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
-import { Metrics } from './http/metrics.js';
+import type { Metrics } from './http/metrics.js';
 import { apiKeyRoutes } from './modules/apikeys/routes.js';
 import { auditRoutes } from './modules/audit/routes.js';
 import { authRoutes } from './modules/auth/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { userRoutes } from './modules/users/routes.js';
+import { ingestRoutes, type IngestRouteDeps } from './modules/ingest/routes.js';
 import type { Services } from './services.js';
 
 export interface AppDeps {
   config: Config;
   store: Store;
   services: Services;
+  metrics: Metrics;
+  ingest: IngestRouteDeps;
   /** pino options; tests pass `false` */
   logger?: boolean | object;
 }
@@ -54,7 +57,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler(notFoundHandler);
 
-  const metrics = new Metrics();
+  const { metrics } = deps;
   metrics.register(app);
 
   await app.register(cookie);
@@ -107,6 +110,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(userRoutes(services.users));
       await api.register(apiKeyRoutes(services.apiKeys));
       await api.register(auditRoutes(services.audit));
+      await api.register(ingestRoutes(deps.ingest));
     },
     { prefix: '/api/v1' },
   );

@@ -12,7 +12,12 @@ import {
 } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-export class DataDirError extends Error {
+/** Prahari cannot start for a reason the operator can fix; the message says how. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+export class DataDirError extends StartupError {
   override name = 'DataDirError';
 }
 

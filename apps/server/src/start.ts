@@ -1,49 +1,25 @@
-import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from '@prahari/core';
-import { Store } from '@prahari/store';
+import type { Store } from '@prahari/store';
 import { buildApp } from './app.js';
 import type { Config } from './config/index.js';
-import { DataDirError, InstanceLock, prepareDataDir } from './datadir.js';
+import { InstanceLock, StartupError, prepareDataDir } from './datadir.js';
+import { openStore } from './open-store.js';
 import { createServices, type Services } from './services.js';
+import { Metrics } from './http/metrics.js';
+import { IngestPipeline } from './modules/ingest/pipeline.js';
+import { startSyslogListeners, type SyslogListeners } from './modules/ingest/listeners.js';
 
 export interface RunningServer {
   app: FastifyInstance;
   url: string;
   store: Store;
   services: Services;
+  pipeline: IngestPipeline;
+  syslog: SyslogListeners;
   /** set on the first start of an empty database */
   initialAdmin: { username: string; password: string; generated: boolean } | null;
   close(): Promise<void>;
-}
-
-/**
- * Opens the store in the data directory and applies pending migrations (unless told not to, for
- * `prahari migrate --status`); used by `serve` and by CLI commands.
- */
-export async function openStore(
-  config: Config,
-  options: { migrate?: boolean } = {},
-): Promise<Store> {
-  const { path } = prepareDataDir(config.dataDir);
-  let store: Store;
-  try {
-    store = Store.open({
-      driver: 'sqlite',
-      path: join(path, 'prahari.db'),
-      busyTimeoutMs: config.store.busyTimeoutMs,
-    });
-    if (options.migrate !== false) await store.migrate();
-  } catch (err) {
-    const msg = err instanceof Error ? err.message : String(err);
-    if (/locked|busy/i.test(msg)) {
-      throw new DataDirError(
-        `The database in ${path} is locked by another process (${msg}). Stop the other Prahari process or wait for it.`,
-      );
-    }
-    throw err;
-  }
-  return store;
 }
 
 /**
@@ -63,13 +39,41 @@ export async function startServer(
     opened = store;
     const services = await createServices(store, config, clock);
     const initialAdmin = await services.auth.bootstrapAdmin(config.auth.initialAdminPassword);
+    const metrics = new Metrics();
+    const pipeline = new IngestPipeline(store, null, clock, metrics, config.ingest);
+    let syslog: SyslogListeners | undefined;
     const app = await buildApp({
       config,
       store,
       services,
+      metrics,
+      ingest: {
+        pipeline,
+        store,
+        clock,
+        listeners: () => ({ udpPort: syslog?.udpPort ?? null, tcpPort: syslog?.tcpPort ?? null }),
+      },
       ...(options.logger !== undefined && { logger: options.logger }),
     });
     await app.listen({ host: config.server.host, port: config.server.port });
+    try {
+      syslog = await startSyslogListeners(
+        pipeline,
+        clock,
+        { ...config.ingest.syslog, maxMessageBytes: config.ingest.maxMessageBytes },
+        app.log,
+      );
+    } catch (err) {
+      await app.close();
+      const e = err as NodeJS.ErrnoException;
+      if (e.code === 'EADDRINUSE' || e.code === 'EACCES') {
+        throw new StartupError(
+          `The syslog port (TCP ${config.ingest.syslog.tcpPort}, UDP ${config.ingest.syslog.udpPort}) on ${config.ingest.syslog.host} cannot be opened (${e.code}). Set ingest.syslog.tcpPort / udpPort, or stop what uses it.`,
+        );
+      }
+      throw err;
+    }
+    const listeners = syslog;
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
@@ -84,10 +88,15 @@ export async function startServer(
       url: `http://${host}:${port}`,
       store,
       services,
+      pipeline,
+      syslog: listeners,
       initialAdmin,
       close: () =>
         (closing ??= (async () => {
           clearInterval(prune);
+          // Stop receiving, write what was received, then stop serving.
+          await listeners.close();
+          await pipeline.close();
           await app.close();
           await store.close();
           lock.release();

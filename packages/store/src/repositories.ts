@@ -178,3 +178,37 @@ export interface DeadLetterRepository {
   markReprocessed(seqs: number[], at: string): Promise<void>;
   markRetryFailed(seq: number, reason: string, at: string): Promise<void>;
 }
+
+export interface SourceRow {
+  id: string;
+  name: string;
+  matchIp: string | null;
+  matchHostname: string | null;
+  matchApiKeyId: string | null;
+  defaultParser: string | null;
+  timezone: string | null;
+  description: string | null;
+  /** created automatically for a sender nobody had named yet */
+  discovered: boolean;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  eventCount: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What a batch of events says about who sent them: used to keep last-seen and counts. */
+export interface SourceSighting {
+  sourceId: string;
+  lastSeen: string;
+  events: number;
+}
+
+export interface SourceRepository {
+  list(): Promise<SourceRow[]>;
+  findById(id: string): Promise<SourceRow | undefined>;
+  findByName(name: string): Promise<SourceRow | undefined>;
+  insert(row: SourceRow): Promise<void>;
+  update(id: string, patch: Partial<Omit<SourceRow, 'id' | 'createdAt'>>): Promise<void>;
+  recordSightings(sightings: SourceSighting[]): Promise<void>;
+}

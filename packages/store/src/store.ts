@@ -10,12 +10,14 @@ import {
 import { migrationsFor } from './migrations/index.js';
 import { KyselyDeadLetterRepository, KyselyEventRepository } from './event-repositories.js';
 import { EventSearcher } from './event-search.js';
+import { KyselySourceRepository } from './source-repository.js';
 import type {
   ApiKeyRepository,
   DeadLetterRepository,
   EventRepository,
   AuditRepository,
   SessionRepository,
+  SourceRepository,
   UserRepository,
 } from './repositories.js';
 import type { Database } from './schema.js';
@@ -44,6 +46,7 @@ export class Store {
   readonly events: EventRepository;
   readonly deadLetters: DeadLetterRepository;
   readonly search: EventSearcher;
+  readonly sources: SourceRepository;
   readonly #migrator: Migrator;
 
   private constructor(
@@ -57,6 +60,7 @@ export class Store {
     this.events = new KyselyEventRepository(db);
     this.deadLetters = new KyselyDeadLetterRepository(db);
     this.search = new EventSearcher(db, dialect);
+    this.sources = new KyselySourceRepository(db);
     const migrations = migrationsFor(dialect);
     const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
     this.#migrator = new Migrator({ db, provider, migrationTableName: 'schema_migrations' });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openStore } from '@prahari/server';
+import { openStore } from '@prahari/server/core';
 import { cliConfig, globalOptions, reportErrors } from '../context.js';
 import { printJson } from '../output.js';
 

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { DataDirError, startServer } from '@prahari/server';
+import { StartupError } from '@prahari/server/core';
 import { cliConfig, globalOptions, reportErrors } from '../context.js';
 import { fail } from '../output.js';
 
@@ -18,11 +18,13 @@ export function registerServeCommand(program: Command): void {
             'server.port': options.port,
             'server.logLevel': options.logLevel,
           });
+          // The HTTP server is loaded only here, so other commands start quickly.
+          const { startServer } = await import('@prahari/server');
           let server;
           try {
             server = await startServer(config);
           } catch (err) {
-            if (err instanceof DataDirError) fail(err.message);
+            if (err instanceof StartupError) fail(err.message);
             if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
               fail(
                 `Port ${config.server.port} on ${config.server.host} is already in use. Stop what uses it or choose another with --port.`,

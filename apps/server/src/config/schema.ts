@@ -64,6 +64,78 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    ingest: Type.Object(
+      {
+        syslog: Type.Object(
+          {
+            host: Type.String({
+              default: '127.0.0.1',
+              minLength: 1,
+              description: 'address the syslog listeners bind to (0.0.0.0 for every interface)',
+            }),
+            udpPort: Type.Integer({
+              default: 5514,
+              minimum: 0,
+              maximum: 65535,
+              description: 'syslog over UDP (0 = any free port)',
+            }),
+            udpEnabled: Type.Boolean({ default: true, description: 'listen for syslog over UDP' }),
+            tcpPort: Type.Integer({
+              default: 5514,
+              minimum: 0,
+              maximum: 65535,
+              description: 'syslog over TCP, RFC 6587 framing detected per connection',
+            }),
+            tcpEnabled: Type.Boolean({ default: true, description: 'listen for syslog over TCP' }),
+            maxConnections: Type.Integer({
+              default: 1000,
+              minimum: 1,
+              maximum: 100_000,
+              description: 'TCP connections at once; more are refused',
+            }),
+            idleTimeoutSeconds: Type.Integer({
+              default: 300,
+              minimum: 5,
+              maximum: 86_400,
+              description: 'close a TCP connection silent for this long',
+            }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+        maxMessageBytes: Type.Integer({
+          default: 64 * 1024,
+          minimum: 1024,
+          maximum: 16 * 1024 * 1024,
+          description: 'longer syslog messages are truncated (and flagged), never dropped',
+        }),
+        batchMaxEvents: Type.Integer({
+          default: 2000,
+          minimum: 1,
+          maximum: 100_000,
+          description: 'events written per transaction at most',
+        }),
+        batchMaxDelayMs: Type.Integer({
+          default: 50,
+          minimum: 0,
+          maximum: 10_000,
+          description: 'longest wait to fill a batch before writing',
+        }),
+        queueMaxEvents: Type.Integer({
+          default: 50_000,
+          minimum: 100,
+          maximum: 10_000_000,
+          description:
+            'events waiting for the writer before TCP stops reading and HTTP answers 503',
+        }),
+        defaultTimezone: Type.String({
+          default: 'UTC',
+          minLength: 1,
+          description:
+            'zone for log times written without one (e.g. Asia/Kolkata); per source overridable',
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     auth: Type.Object(
       {
         sessionTtlMinutes: Type.Integer({

@@ -1,0 +1,172 @@
+import dgram from 'node:dgram';
+import net from 'node:net';
+import type { FastifyBaseLogger } from 'fastify';
+import { SyslogFrameDecoder, type Frame } from '@prahari/ingest';
+import type { IngestPipeline, RawMessage } from './pipeline.js';
+import type { Clock } from '@prahari/core';
+
+export interface SyslogListenerOptions {
+  host: string;
+  udpPort: number;
+  udpEnabled: boolean;
+  tcpPort: number;
+  tcpEnabled: boolean;
+  maxConnections: number;
+  idleTimeoutSeconds: number;
+  maxMessageBytes: number;
+}
+
+export interface SyslogListeners {
+  udpPort: number | null;
+  tcpPort: number | null;
+  close(): Promise<void>;
+}
+
+/** Strips IPv4-mapped IPv6 so a sender has one address whichever socket family saw it. */
+function plainAddress(address: string | undefined): string | null {
+  if (!address) return null;
+  return address.startsWith('::ffff:') ? address.slice(7) : address;
+}
+
+/**
+ * Syslog over UDP and TCP (RFC 6587 framing detected per connection). TCP acknowledges by reading
+ * on: each chunk's messages are durably written before the next chunk is read, and the socket is
+ * paused while the pipeline is full, so a fast sender is slowed rather than dropped. UDP cannot
+ * push back; datagrams arriving while the pipeline is full are counted as dropped.
+ */
+export async function startSyslogListeners(
+  pipeline: IngestPipeline,
+  clock: Clock,
+  options: SyslogListenerOptions,
+  log: FastifyBaseLogger,
+): Promise<SyslogListeners> {
+  let udp: dgram.Socket | null = null;
+  let tcp: net.Server | null = null;
+  const sockets = new Set<net.Socket>();
+
+  if (options.udpEnabled) {
+    const socket = dgram.createSocket({
+      type: options.host.includes(':') ? 'udp6' : 'udp4',
+      recvBufferSize: 8 * 1024 * 1024,
+    });
+    udp = socket;
+    socket.on('message', (msg, rinfo) => {
+      if (pipeline.overloaded) {
+        pipeline.countUdpDrop();
+        return;
+      }
+      const truncated = msg.length > options.maxMessageBytes;
+      const message: RawMessage = {
+        raw: truncated ? msg.subarray(0, options.maxMessageBytes) : msg,
+        receivedAt: clock.now(),
+        listener: 'syslog-udp',
+        sourceIp: plainAddress(rinfo.address),
+        sourcePort: rinfo.port,
+        truncated,
+      };
+      pipeline
+        .submit([message])
+        .catch((err: unknown) => log.error({ err }, 'UDP syslog message could not be stored'));
+    });
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      socket.bind(options.udpPort, options.host, () => {
+        socket.off('error', reject);
+        socket.on('error', (err) => log.error({ err }, 'UDP syslog listener error'));
+        resolve();
+      });
+    });
+  }
+
+  if (options.tcpEnabled) {
+    const server = net.createServer({ pauseOnConnect: false, noDelay: true });
+    tcp = server;
+    server.maxConnections = options.maxConnections;
+    server.on('connection', (socket) => {
+      sockets.add(socket);
+      socket.setTimeout(options.idleTimeoutSeconds * 1000, () => socket.destroy());
+      const decoder = new SyslogFrameDecoder({ maxMessageSize: options.maxMessageBytes });
+      const sourceIp = plainAddress(socket.remoteAddress);
+      const sourcePort = socket.remotePort ?? null;
+      let chain = Promise.resolve();
+
+      const toMessages = (frames: Frame[]): RawMessage[] => {
+        const receivedAt = clock.now();
+        return frames.map((f) =>
+          f.kind === 'message'
+            ? {
+                raw: f.data,
+                receivedAt,
+                listener: 'syslog-tcp',
+                sourceIp,
+                sourcePort,
+                truncated: f.truncated,
+              }
+            : // Bytes the framer could not make sense of go to the dead-letter store with its reason.
+              {
+                raw: f.data,
+                receivedAt,
+                listener: 'syslog-tcp',
+                sourceIp,
+                sourcePort,
+                rejected: f.reason,
+              },
+        );
+      };
+
+      const process = (frames: Frame[]) => {
+        if (frames.length === 0) return;
+        const messages = toMessages(frames);
+        socket.pause();
+        chain = chain
+          .then(async () => {
+            await pipeline.submit(messages);
+            await pipeline.whenDrained();
+          })
+          .then(
+            () => {
+              socket.resume();
+            },
+            (err: unknown) => {
+              log.error(
+                { err },
+                'TCP syslog messages could not be stored; closing the connection so the sender retries',
+              );
+              socket.destroy();
+            },
+          );
+      };
+
+      socket.on('data', (chunk: Buffer) => process(decoder.push(chunk)));
+      socket.on('end', () => process(decoder.end()));
+      socket.on('error', () => socket.destroy());
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.tcpPort, options.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  const portOf = (
+    address: ReturnType<net.Server['address']> | ReturnType<dgram.Socket['address']> | undefined,
+  ) => (address && typeof address === 'object' ? address.port : null);
+
+  return {
+    udpPort: udp ? portOf(udp.address()) : null,
+    tcpPort: tcp ? portOf(tcp.address()) : null,
+    async close() {
+      if (udp) await new Promise<void>((resolve) => udp.close(() => resolve()));
+      if (tcp) {
+        const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
+        // Let connections finish what they sent, then stop waiting for idle ones.
+        for (const s of sockets) s.end();
+        setTimeout(() => sockets.forEach((s) => s.destroy()), 2000).unref();
+        await closed;
+      }
+    },
+  };
+}
