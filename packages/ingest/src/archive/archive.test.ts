@@ -279,6 +279,29 @@ describe('segments, sealing and the hash chain', () => {
   });
 });
 
+describe('group commit', () => {
+  it('writes batches that queue up during an fsync as one member, synced once', async () => {
+    const clock = new ManualClock('2026-03-10T08:00:00Z');
+    const archive = await RawArchive.open({ dir, clock });
+    // Ten senders at once, e.g. ten TCP connections: the first commits alone, the rest queue up.
+    await Promise.all(
+      Array.from({ length: 10 }, (_, s) =>
+        archive.append([record('2026-03-10T08:00:00Z', `sender ${s}`, { sourcePort: s })]),
+      ),
+    );
+    const file = readFileSync(join(dir, '2026-03-10', '0000.ndjson.gz'));
+    const memberSizes: number[] = [];
+    for (let at = 0; at < file.length; at += file.readUInt32LE(at + 17)) {
+      memberSizes.push(file.readUInt32LE(at + 17));
+    }
+    expect(memberSizes.length).toBeLessThan(10);
+    expect((await all(archive.export(everything))).map((r) => r.sourcePort)).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
+    ]);
+    await archive.close();
+  });
+});
+
 describe('throughput', () => {
   it('appends 100,000 records in batches of 500 and reads them all back', async () => {
     const clock = new ManualClock('2026-03-10T08:00:00Z');

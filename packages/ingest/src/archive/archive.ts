@@ -7,8 +7,15 @@ import type { Writable } from 'node:stream';
 import type { Clock } from '@prahari/core';
 import { readRange, recordsOnly, writeExport } from './export.js';
 import type { ExportManifest, ExportOptions, ExportRange } from './export.js';
-import { GENESIS_HASH, encodeMember, manifestHash } from './format.js';
-import type { ArchiveRecord, EncodedMember, Manifest, ManifestBody, Tombstone } from './format.js';
+import { GENESIS_HASH, buildMember, encodeLines, manifestHash } from './format.js';
+import type {
+  ArchiveRecord,
+  EncodedLines,
+  EncodedMember,
+  Manifest,
+  ManifestBody,
+  Tombstone,
+} from './format.js';
 import {
   HEAD_FILE,
   dataPath,
@@ -136,7 +143,7 @@ export class RawArchive {
   #recovery: ArchiveRecovery | null = null;
   #tail: Promise<unknown> = Promise.resolve();
   #pending: {
-    members: { day: string; member: EncodedMember }[];
+    parts: { day: string; lines: EncodedLines }[];
     resolve: () => void;
     reject: (err: unknown) => void;
   }[] = [];
@@ -312,30 +319,45 @@ export class RawArchive {
       if (group === undefined) byDay.set(day, (group = []));
       group.push(r);
     }
-    // Compressing outside the lock (on libuv's pool) lets the next batches compress while the
-    // current one waits for its fsync.
-    const days = [...byDay.keys()].sort();
-    const members = await Promise.all(
-      days.map(async (day) => ({ day, member: await encodeMember(byDay.get(day)!, this.#level) })),
-    );
-    await new Promise<void>((resolve, reject) => {
-      this.#pending.push({ members, resolve, reject });
+    // Turning records into JSON before taking the lock lets the next batches do that work while
+    // the current commit waits for its fsync.
+    const parts = [...byDay.keys()]
+      .sort()
+      .map((day) => ({ day, lines: encodeLines(byDay.get(day)!) }));
+    return new Promise<void>((resolve, reject) => {
+      this.#pending.push({ parts, resolve, reject });
       void this.#exclusive(() => this.#commitPending());
     });
   }
 
   /**
    * Group commit: every batch that queued up while the previous fsync ran is written now and
-   * made durable by one fsync, so concurrent senders share the cost of the disk flush.
+   * made durable by one fsync, so concurrent senders share the cost of the disk flush. The
+   * batches going to one segment are compressed into a single member, so that at any moment at
+   * most one member is written but not yet synced: after a power loss the damage can then only
+   * be a torn last member, which open() tells apart from damage to acknowledged records.
    */
   async #commitPending(): Promise<void> {
     const group = this.#pending.splice(0);
     if (group.length === 0) return;
     try {
       this.#assertUsable();
+      let floor = this.#newest?.day ?? '';
+      let run: { day: string; parts: EncodedLines[] } | null = null;
       for (const entry of group) {
-        for (const { day, member } of entry.members) await this.#place(day, member);
+        for (const { day: receiveDay, lines } of entry.parts) {
+          // Sealed days are never reopened; a late record joins the newest day's segment.
+          const day = receiveDay < floor ? floor : receiveDay;
+          floor = day;
+          if (run !== null && run.day !== day) {
+            await this.#place(run.day, await buildMember(run.parts, this.#level));
+            run = null;
+          }
+          run ??= { day, parts: [] };
+          run.parts.push(lines);
+        }
       }
+      if (run !== null) await this.#place(run.day, await buildMember(run.parts, this.#level));
       await this.#syncOpen();
     } catch (err) {
       for (const entry of group) entry.reject(err);
@@ -344,9 +366,7 @@ export class RawArchive {
     for (const entry of group) entry.resolve();
   }
 
-  async #place(receiveDay: string, member: EncodedMember): Promise<void> {
-    const newestDay = this.#newest?.day ?? '';
-    const day = receiveDay < newestDay ? newestDay : receiveDay;
+  async #place(day: string, member: EncodedMember): Promise<void> {
     let seg = this.#open;
     if (
       seg !== null &&

@@ -118,11 +118,15 @@ export interface EncodedMember extends MemberInfo {
   bytes: Buffer;
 }
 
-export async function encodeMember(
-  records: readonly ArchiveRecord[],
-  level: number,
-): Promise<EncodedMember> {
-  if (records.length === 0) throw new Error('a member needs at least one record');
+/** A run of records already turned into NDJSON, waiting to be compressed into a member. */
+export interface EncodedLines {
+  text: Buffer;
+  count: number;
+  minMs: number;
+  maxMs: number;
+}
+
+export function encodeLines(records: readonly ArchiveRecord[]): EncodedLines {
   let minMs = Infinity;
   let maxMs = -Infinity;
   const lines: string[] = new Array<string>(records.length);
@@ -135,7 +139,25 @@ export async function encodeMember(
     lines[i] = encodeRecordLine(record);
   }
   lines.push('');
-  const gz = await gzipAsync(Buffer.from(lines.join('\n'), 'utf8'), { level });
+  return { text: Buffer.from(lines.join('\n'), 'utf8'), count: records.length, minMs, maxMs };
+}
+
+/** Compresses one or more runs of lines into a single member. */
+export async function buildMember(
+  parts: readonly EncodedLines[],
+  level: number,
+): Promise<EncodedMember> {
+  let count = 0;
+  let minMs = Infinity;
+  let maxMs = -Infinity;
+  for (const p of parts) {
+    count += p.count;
+    if (p.minMs < minMs) minMs = p.minMs;
+    if (p.maxMs > maxMs) maxMs = p.maxMs;
+  }
+  if (count === 0) throw new Error('a member needs at least one record');
+  const text = parts.length === 1 ? parts[0]!.text : Buffer.concat(parts.map((p) => p.text));
+  const gz = await gzipAsync(text, { level });
   // zlib writes a plain 10-byte header (no name, no extra), which the check below relies on.
   if (gz[0] !== 0x1f || gz[1] !== 0x8b || gz[3] !== 0) {
     throw new Error('unexpected gzip header from zlib');
@@ -150,11 +172,18 @@ export async function encodeMember(
   bytes.writeUInt16LE(SUBFIELD_BYTES, 14);
   bytes[16] = 1;
   bytes.writeUInt32LE(size, 17);
-  bytes.writeUInt32LE(records.length, 21);
+  bytes.writeUInt32LE(count, 21);
   bytes.writeDoubleLE(minMs, 25);
   bytes.writeDoubleLE(maxMs, 33);
   gz.copy(bytes, MEMBER_HEADER_BYTES, 10);
-  return { bytes, size, count: records.length, minMs, maxMs };
+  return { bytes, size, count, minMs, maxMs };
+}
+
+export function encodeMember(
+  records: readonly ArchiveRecord[],
+  level: number,
+): Promise<EncodedMember> {
+  return buildMember([encodeLines(records)], level);
 }
 
 /** Reads a member header; returns why it is not one instead of throwing, for recovery's sake. */
