@@ -15,6 +15,7 @@ import { authRoutes } from './modules/auth/routes.js';
 import { healthRoutes } from './modules/health/routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { ingestRoutes, type IngestRouteDeps } from './modules/ingest/routes.js';
+import { sourceRoutes } from './modules/sources/routes.js';
 import type { Services } from './services.js';
 
 export interface AppDeps {
@@ -111,6 +112,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(apiKeyRoutes(services.apiKeys));
       await api.register(auditRoutes(services.audit));
       await api.register(ingestRoutes(deps.ingest));
+      await api.register(sourceRoutes(deps.ingest.sources));
     },
     { prefix: '/api/v1' },
   );

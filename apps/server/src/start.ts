@@ -8,6 +8,7 @@ import { openStore } from './open-store.js';
 import { createServices, type Services } from './services.js';
 import { Metrics } from './http/metrics.js';
 import { IngestPipeline } from './modules/ingest/pipeline.js';
+import { SourceService } from './modules/sources/service.js';
 import { startSyslogListeners, type SyslogListeners } from './modules/ingest/listeners.js';
 
 export interface RunningServer {
@@ -52,6 +53,9 @@ export async function startServer(
         store,
         clock,
         listeners: () => ({ udpPort: syslog?.udpPort ?? null, tcpPort: syslog?.tcpPort ?? null }),
+        sources: new SourceService(store.sources, services.audit, clock, () =>
+          pipeline.reloadSources(),
+        ),
       },
       ...(options.logger !== undefined && { logger: options.logger }),
     });

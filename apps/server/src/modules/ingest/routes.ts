@@ -7,6 +7,7 @@ import type { Store } from '@prahari/store';
 import { requirePrincipal } from '../../http/auth.js';
 import { errorResponses } from '../common-schema.js';
 import { splitIngestBody } from './http-body.js';
+import type { SourceService } from '../sources/service.js';
 import { OverloadedError, type IngestPipeline } from './pipeline.js';
 
 const SENDERS = ['admin', 'analyst', 'ingest'] as const;
@@ -55,6 +56,7 @@ export interface IngestRouteDeps {
   store: Store;
   clock: Clock;
   listeners: () => { udpPort: number | null; tcpPort: number | null };
+  sources: SourceService;
 }
 
 export function ingestRoutes(deps: IngestRouteDeps): FastifyPluginCallbackTypebox {
