@@ -47,7 +47,8 @@ function plainSyslog(env: SyslogEnvelope, ctx: ParseContext): ParsedEvent {
   const fields = env.fields;
   fields['syslog.format'] = env.format;
   let logsource = linuxLogsource(env.appName);
-  const nf = env.appName === 'kernel' ? NETFILTER.exec(env.msg) : null;
+  // iptables lines are short; bounding the search keeps a hostile MSG from costing quadratic time.
+  const nf = env.appName === 'kernel' ? NETFILTER.exec(env.msg.slice(0, 2048)) : null;
   if (nf) {
     // iptables/nftables LOG target lines are firewall events.
     putIp(fields, 'source.ip', nf[1]);

@@ -109,4 +109,49 @@ describe('fuzz', () => {
       expect(() => parseZeekTsv(text, ctx)).not.toThrow();
     }
   });
+
+  it('stays linear on hostile 128 KiB lines built from each parser syntax', () => {
+    // Each case takes milliseconds when parsing is linear; a quadratic regex takes seconds.
+    const size = 128 * 1024;
+    const rep = (s: string) => s.repeat(Math.ceil(size / s.length)).slice(0, size);
+    const prefixes = [
+      '',
+      '<13>Nov 25 10:00:00 h kernel: ',
+      '<13>Nov 25 10:00:00 h sshd[1]: ',
+      '<13>Nov 25 10:00:00 h sudo: ',
+      '<13>1 2026-01-01T00:00:00Z h a - - ',
+      '%ASA-1-1: ',
+      'CEF:0|a|b|c|d|e|f|',
+      'LEEF:2.0|a|b|c|d|^|',
+      'type=SYSCALL msg=audit(1.1:1): ',
+      '1.2.3.4 - - [',
+      'a=1 b=2 c=3 ',
+    ];
+    const bodies = [
+      'SRC=1 DST=2 ',
+      'from ',
+      'Failed password for from 1.2.3.4 ',
+      'a=',
+      '"',
+      '\\',
+      '[x@1 a="',
+      'pam_unix(',
+      ' : TTY=',
+      "x='",
+      '{"a":',
+      ' ',
+      'for outside:1.2.3.4',
+      'Invalid user x from ',
+    ];
+    for (const p of prefixes) {
+      for (const b of bodies) {
+        const line = p + rep(b);
+        const t0 = performance.now();
+        parseMessage(line, ctx);
+        for (const name of parserNames) parsers[name](line, ctx);
+        const ms = performance.now() - t0;
+        expect(ms, `${JSON.stringify(p)} + ${JSON.stringify(b)}`).toBeLessThan(1500);
+      }
+    }
+  });
 });

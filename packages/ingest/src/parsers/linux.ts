@@ -97,7 +97,8 @@ const SSH_RULES: { re: RegExp; action: string; outcome?: 'success' | 'failure' }
   },
 ];
 
-const PAM = /pam_unix\(([^:)]+):([^)]+)\): (.*)$/;
+/** Bounded name lengths keep a line full of `pam_unix(` from costing quadratic time. */
+const PAM = /pam_unix\(([^:)\s]{1,40}):([^)\s]{1,40})\): (.*)$/s;
 const KV_PAIR = /(\w+)=(\S*)/g;
 const FROM_IP =
   /\bfrom (?:\[)?(\d{1,3}(?:\.\d{1,3}){3}|[0-9a-fA-F]*:[0-9a-fA-F:]+)\]?(?:[: ](?:port )?(\d+))?/;
