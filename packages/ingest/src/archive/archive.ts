@@ -21,6 +21,7 @@ import {
   dataPath,
   isNotFound,
   manifestPath,
+  retentionCutoffDay,
   scanSegments,
   segmentName,
   syncDir,
@@ -30,10 +31,8 @@ import {
 } from './layout.js';
 import type { SegmentFiles } from './layout.js';
 import { errorText, scanSegment } from './members.js';
-import { readHead, readManifest, verifyArchive } from './verify.js';
+import { readHead, readManifest, tombstoneProblem, verifyArchive } from './verify.js';
 import type { ChainHead, VerifyOptions, VerifyResult } from './verify.js';
-
-const DAY_MS = 86_400_000;
 
 export interface RawArchiveOptions {
   /** e.g. `<dataDir>/archive`; created (mode 0700) if missing */
@@ -187,9 +186,11 @@ export class RawArchive {
         // An unreadable manifest is verify's to report; appending can go on past it.
         if (typeof m === 'string' || m.segment !== seg.id) continue;
         newestManifest = m;
-        if (seg.hasTombstone) {
+        // A deletion record is written only after onDelete ran, so a retention deletion cut short
+        // by a crash is finished quietly; a record that does not account for the deletion is left
+        // for verify to report, and the file kept.
+        if (seg.hasTombstone && (await tombstoneProblem(this.dir, seg, m)) === null) {
           this.#deletedCount++;
-          // The deletion record is written only after onDelete ran, so finish the deletion quietly.
           if (seg.hasData) {
             await unlinkIfPresent(dataPath(this.dir, seg.day, seg.name));
             await syncDir(join(this.dir, seg.day));
@@ -532,8 +533,7 @@ export class RawArchive {
     return this.#exclusive(async () => {
       this.#assertUsable();
       await this.#sealIfDayOver();
-      const now = this.#clock.now().getTime();
-      const cutoffDay = utcDay(now - (now % DAY_MS) - this.retentionDays * DAY_MS);
+      const cutoffDay = retentionCutoffDay(this.#clock.now().getTime(), this.retentionDays);
       const deleted: SegmentInfo[] = [];
       while (this.#sealed.length > 0 && this.#sealed[0]!.day < cutoffDay) {
         const m = this.#sealed[0]!;

@@ -20,6 +20,16 @@ export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * The first day retention keeps: `retentionDays` whole UTC days before today's. Every record of
+ * an earlier day is older than `retentionDays` days.
+ */
+export function retentionCutoffDay(nowMs: number, retentionDays: number): string {
+  return utcDay(nowMs - (((nowMs % DAY_MS) + DAY_MS) % DAY_MS) - retentionDays * DAY_MS);
+}
+
 export function segmentName(n: number): string {
   return String(n).padStart(4, '0');
 }

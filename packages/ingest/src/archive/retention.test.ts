@@ -145,4 +145,44 @@ describe('retention', () => {
     });
     await archive.close();
   });
+
+  it('flags a deletion record that claims retention for a segment still inside the period', async () => {
+    const clock = new ManualClock();
+    const archive = await daysOfLogs(clock, 5);
+    const m = JSON.parse(readFileSync(join(dir, '2026-01-03', '0000.manifest.json'), 'utf8'));
+    rmSync(join(dir, '2026-01-03', '0000.ndjson.gz'));
+    writeFileSync(
+      join(dir, '2026-01-03', '0000.deleted.json'),
+      JSON.stringify({
+        format: 'prahari-archive-deleted/1',
+        segment: '2026-01-03/0000',
+        manifestHash: m.manifestHash,
+        deletedAt: '2026-01-06T00:00:00.000Z',
+        reason: 'retention',
+        retentionDays: 180,
+      }),
+    );
+    expect((await archive.verify()).firstBad).toEqual({
+      segment: '2026-01-03/0000',
+      reason:
+        'deleted before its retention period was over (deletion record: 2026-01-06T00:00:00.000Z, 180 days)',
+    });
+    await archive.close();
+  });
+
+  it('finishes a deletion that a crash interrupted after the audit and the deletion record', async () => {
+    const clock = new ManualClock();
+    let archive = await daysOfLogs(clock, 3, 1);
+    clock.set('2026-01-04T00:00:00Z');
+    const kept = readFileSync(join(dir, '2026-01-01', '0000.ndjson.gz'));
+    await archive.enforceRetention(() => Promise.resolve());
+    await archive.close();
+    // as if the process died between writing the deletion record and unlinking the file
+    writeFileSync(join(dir, '2026-01-01', '0000.ndjson.gz'), kept);
+    archive = await RawArchive.open({ dir, clock, retentionDays: 1 });
+    expect(existsSync(join(dir, '2026-01-01', '0000.ndjson.gz'))).toBe(false);
+    expect(archive.stats()).toMatchObject({ deletedSegments: 2, sealedSegments: 1 });
+    expect(await archive.verify()).toMatchObject({ ok: true, deletedByRetention: 2 });
+    await archive.close();
+  });
 });

@@ -15,6 +15,7 @@ import {
   isNotFound,
   manifestPath,
   readJsonFile,
+  retentionCutoffDay,
   scanSegments,
   tombstonePath,
   utcDay,
@@ -142,21 +143,34 @@ async function checkSealedData(dir: string, seg: SegmentFiles, m: Manifest): Pro
   }
 }
 
-async function checkTombstone(dir: string, seg: SegmentFiles, m: Manifest): Promise<void> {
+/** Why a deletion record does not account for this segment's deletion, or null if it does. */
+export async function tombstoneProblem(
+  dir: string,
+  seg: SegmentFiles,
+  m: Manifest,
+): Promise<string | null> {
   let value: unknown;
   try {
     value = await readJsonFile(tombstonePath(dir, seg.day, seg.name));
   } catch (err) {
-    if (isNotFound(err)) {
-      throw new Bad(seg.id, 'segment file is missing (no deletion record explains it)');
-    }
-    throw new Bad(seg.id, `deletion record is unreadable: ${errorText(err)}`);
+    if (isNotFound(err)) return 'segment file is missing (no deletion record explains it)';
+    return `deletion record is unreadable: ${errorText(err)}`;
   }
   const t = checkTombstoneShape(value);
-  if (typeof t === 'string') throw new Bad(seg.id, t);
+  if (typeof t === 'string') return t;
   if (t.segment !== seg.id || t.manifestHash !== m.manifestHash) {
-    throw new Bad(seg.id, 'deletion record does not belong to this segment manifest');
+    return 'deletion record does not belong to this segment manifest';
   }
+  const deletedMs = Date.parse(t.deletedAt);
+  if (Number.isNaN(deletedMs) || seg.day >= retentionCutoffDay(deletedMs, t.retentionDays)) {
+    return `deleted before its retention period was over (deletion record: ${t.deletedAt}, ${t.retentionDays} days)`;
+  }
+  return null;
+}
+
+async function checkTombstone(dir: string, seg: SegmentFiles, m: Manifest): Promise<void> {
+  const problem = await tombstoneProblem(dir, seg, m);
+  if (problem !== null) throw new Bad(seg.id, problem);
 }
 
 async function checkOpenSegment(
