@@ -163,6 +163,7 @@ export async function buildMember(
     throw new Error('unexpected gzip header from zlib');
   }
   const size = gz.length + 2 + 4 + SUBFIELD_BYTES;
+  if (size > 0xffffffff) throw new Error('a member cannot exceed 4 GiB; append smaller batches');
   const bytes = Buffer.allocUnsafe(size);
   gz.copy(bytes, 0, 0, 10);
   bytes[3] = FEXTRA;

@@ -67,10 +67,13 @@ export async function* readMembers(
 export async function intactMemberAfter(fh: FileHandle, from: number, end: number) {
   const chunkBytes = 1 << 20;
   for (let pos = from + 1; pos < end; pos += chunkBytes) {
-    const chunk = await readExactly(fh, pos, Math.min(chunkBytes + 16, end - pos));
+    const chunk = await readExactly(fh, pos, Math.min(chunkBytes + MEMBER_HEADER_BYTES, end - pos));
     for (let i = chunk.indexOf(0x1f); i !== -1 && i < chunkBytes; i = chunk.indexOf(0x1f, i + 1)) {
       const at = pos + i;
-      const header = await readExactly(fh, at, Math.min(MEMBER_HEADER_BYTES, end - at));
+      const header =
+        i + MEMBER_HEADER_BYTES <= chunk.length
+          ? chunk.subarray(i, i + MEMBER_HEADER_BYTES)
+          : await readExactly(fh, at, Math.min(MEMBER_HEADER_BYTES, end - at));
       const info = parseMemberHeader(header);
       if (typeof info === 'string' || at + info.size > end) continue;
       try {
