@@ -97,19 +97,27 @@ describe('Zeek JSON logs (WRCCDC 2018)', () => {
   const dir = join(DATA, 'zeek-wrccdc2018');
   it('parses every record of every log with its path as the Sigma service', () => {
     const perPath: Record<string, number> = {};
+    const wrong: string[] = [];
     for (const file of readdirSync(dir).filter((f) => f.endsWith('.json.gz'))) {
       const path = file.replace('.json.gz', '');
       const text = gunzipSync(readFileSync(join(dir, file))).toString('utf8');
       for (const line of text.split('\n')) {
         if (line === '') continue;
         const r = parseMessage(line, ctx);
-        if (!r.ok || r.parser !== 'zeek')
-          throw new Error(`${file}: ${JSON.stringify(r).slice(0, 200)}`);
-        expect(r.event.logsource).toEqual({ product: 'zeek', service: path });
-        expect(r.event.flags).toEqual([]);
+        // Checked by hand and reported at the end: 34,000 expect() calls would dominate the run.
+        if (
+          !r.ok ||
+          r.parser !== 'zeek' ||
+          r.event.logsource.service !== path ||
+          r.event.logsource.product !== 'zeek' ||
+          r.event.flags.length > 0
+        ) {
+          wrong.push(`${file}: ${JSON.stringify(r).slice(0, 200)}`);
+        }
         perPath[path] = (perPath[path] ?? 0) + 1;
       }
     }
+    expect(wrong.slice(0, 5)).toEqual([]);
     console.log('zeek json', perPath);
     expect(perPath.weird).toBe(24202);
     expect(perPath.modbus).toBe(268);
