@@ -56,6 +56,16 @@ describe('SyslogFrameDecoder, non-transparent framing', () => {
     expect(after.map(msg)).toEqual(['<14>next']);
   });
 
+  it('keeps a PRI-less RFC 5424 line (`1 2019-…`) LF-framed, even when split after the digits', () => {
+    const line = '1 2019-05-15T16:25:50Z HOSTNAME CheckPoint 19710 - [action:"Drop"]';
+    const whole = new SyslogFrameDecoder();
+    expect(feed(whole, `${line}\n`).map(msg)).toEqual([line]);
+    expect(whole.mode).toBe('non-transparent');
+    const split = new SyslogFrameDecoder();
+    expect(feed(split, '1 ', `${line.slice(2)}\n`).map(msg)).toEqual([line]);
+    expect(split.mode).toBe('non-transparent');
+  });
+
   it('emits the last message without LF when the connection ends', () => {
     const d = new SyslogFrameDecoder();
     expect(feed(d, '<14>no newline')).toEqual([]);
@@ -77,6 +87,13 @@ describe('SyslogFrameDecoder, octet-counting framing', () => {
     const frames = feed(d, octet(m1) + octet(m2));
     expect(d.mode).toBe('octet-counting');
     expect(frames.map(msg)).toEqual([m1, m2]);
+  });
+
+  it('decides octet-counting even when the first chunk ends right after `LEN SP`', () => {
+    const d = new SyslogFrameDecoder();
+    const frames = feed(d, `${Buffer.byteLength(m1)} `, m1);
+    expect(d.mode).toBe('octet-counting');
+    expect(frames.map(msg)).toEqual([m1]);
   });
 
   it('handles headers and bodies split at any byte', () => {

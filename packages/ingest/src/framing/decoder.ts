@@ -152,9 +152,10 @@ export class SyslogFrameDecoder {
   }
 
   /**
-   * RFC 6587 3.4.1: an octet-counted frame starts with a non-zero digit, then digits, then SP.
-   * Anything else (notably `<` of a PRI) means non-transparent framing. A line that merely begins
-   * with digits (`10.0.0.5 - - [...]`) is told apart by the byte after them.
+   * RFC 6587 3.4.1: an octet-counted frame starts with a non-zero digit, then digits, then SP, and
+   * carries a syslog message, which begins with `<` (its PRI). Anything else means
+   * non-transparent framing: a line that merely begins with a number (`10.0.0.5 - - [...]`, or
+   * `1 2019-05-15T...`, RFC 5424 without PRI) is told apart by the bytes after the digits.
    */
   private detect(chunk: Buffer, i: number): number {
     let j = i;
@@ -165,19 +166,33 @@ export class SyslogFrameDecoder {
         j++; // leading blank bytes carry no information
         continue;
       }
+      if (seen.endsWith(' ')) {
+        this.header = '';
+        if (b === 0x3c) {
+          this.modeValue = 'octet-counting';
+          this.remaining = Number(seen.slice(0, -1));
+          this.accLen = 0;
+          this.bodyTruncated = this.remaining > this.maxMessageSize;
+          this.state = 'body';
+          return j;
+        }
+        this.modeValue = 'non-transparent';
+        this.state = 'line';
+        this.append(Buffer.from(seen, 'latin1'), 0, seen.length);
+        return j;
+      }
       if (isDigit(b) && !(seen.length === 0 && b === ZERO) && seen.length < MAX_LEN_DIGITS) {
         seen += String.fromCharCode(b);
         j++;
         continue;
       }
-      const octet = b === SP && seen.length > 0;
-      this.modeValue = octet ? 'octet-counting' : 'non-transparent';
-      this.header = '';
-      if (octet) {
-        this.state = 'header';
-        this.header = seen;
-        return j; // the header reader consumes the SP
+      if (b === SP && seen.length > 0) {
+        seen += ' ';
+        j++;
+        continue;
       }
+      this.header = '';
+      this.modeValue = 'non-transparent';
       this.state = 'line';
       if (seen.length > 0) this.append(Buffer.from(seen, 'latin1'), 0, seen.length);
       return j;
