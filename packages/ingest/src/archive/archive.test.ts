@@ -137,6 +137,19 @@ describe('RawArchive append and read back', () => {
     expect(archive.stats().records).toBe(0);
     await archive.close();
   });
+
+  it('lets appends already under way finish on close, and refuses later ones', async () => {
+    const archive = await RawArchive.open({ dir, clock: new ManualClock('2026-03-10T08:00:00Z') });
+    const inFlight = archive.append([record('2026-03-10T08:00:00Z', 'in flight')]);
+    await archive.close();
+    await inFlight;
+    await expect(archive.append([record('2026-03-10T08:00:01Z', 'too late')])).rejects.toThrow(
+      'the archive is closed',
+    );
+    const reopened = await RawArchive.open({ dir, clock: new ManualClock('2026-03-10T09:00:00Z') });
+    expect(reopened.stats().records).toBe(1);
+    await reopened.close();
+  });
 });
 
 describe('segments, sealing and the hash chain', () => {

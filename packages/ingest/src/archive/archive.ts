@@ -634,6 +634,11 @@ export class RawArchive {
         return;
       }
       this.#open = null;
+      if (this.#broken !== null) {
+        // A failed seal may already have closed the handle; the failure itself was reported then.
+        await seg.fh.close().catch(() => undefined);
+        return;
+      }
       await seg.fh.close();
     });
   }
