@@ -1,7 +1,12 @@
 import { Command } from 'commander';
 import { registerApiKeyCommand } from './commands/apikey.js';
 import { registerAuditCommand } from './commands/audit.js';
+import { registerDeadLetterCommand } from './commands/deadletter.js';
+import { registerDetectCommand } from './commands/detect.js';
+import { registerIngestCommand } from './commands/ingest.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerRulesCommand } from './commands/rules.js';
+import { registerSearchCommand } from './commands/search.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUserCommand } from './commands/user.js';
 
@@ -20,5 +25,10 @@ registerMigrateCommand(program);
 registerUserCommand(program);
 registerApiKeyCommand(program);
 registerAuditCommand(program);
+registerIngestCommand(program);
+registerSearchCommand(program);
+registerDeadLetterCommand(program);
+registerRulesCommand(program);
+registerDetectCommand(program);
 
 await program.parseAsync(process.argv);

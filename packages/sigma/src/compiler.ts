@@ -24,6 +24,87 @@ export interface CompileContext {
   warnings: string[];
   /** rule field names the detection reads */
   fieldsUsed: Set<string>;
+  /**
+   * Filled with each predicate's prefilter atoms: if the predicate matches, at least one atom's
+   * literal occurs in its field (lower-cased); null when no such literal can be named.
+   */
+  atoms?: Map<Pred, Atom[] | null>;
+}
+
+/** A literal that must occur in a field's lower-cased value (slot -1: the keyword text). */
+export interface Atom {
+  slot: number;
+  lit: string;
+}
+
+export const KEYWORD_SLOT = -1;
+
+function longestLiteral(s: SigmaString): string | undefined {
+  let best = '';
+  for (const p of s) if (typeof p === 'string' && p.length > best.length) best = p;
+  return best === '' ? undefined : best.toLowerCase();
+}
+
+/** Atoms of one OR group of value specs on a slot; null when some value has no literal. */
+function specAtoms(specs: ValueSpec[], slot: number): Atom[] | null {
+  const out: Atom[] = [];
+  for (const sp of specs) {
+    if (sp.t === 'never') continue;
+    if (sp.t !== 'str') return null;
+    if (sp.num !== undefined) {
+      const text = plainString(sp.s);
+      if (text === undefined || text !== String(sp.num)) return null;
+    }
+    const lit = longestLiteral(sp.s);
+    if (lit === undefined) return null;
+    out.push({ slot, lit });
+  }
+  return out;
+}
+
+function plainString(s: SigmaString): string | undefined {
+  return s.length === 1 && typeof s[0] === 'string' ? s[0] : undefined;
+}
+
+function itemAtoms(spec: ItemSpec, slot: number): Atom[] | null {
+  if (spec.neg) return null;
+  const flat = spec.groups.flat();
+  if (flat.some((s) => s.t === 'null' || s.t === 'exists')) return null;
+  if (!spec.all || spec.groups.length === 1) return specAtoms(flat, slot);
+  return bestOf(spec.groups.map((g) => specAtoms(g, slot)));
+}
+
+function score(a: Atom[]): number {
+  // longer shortest literal first, then fewer atoms
+  let min = Infinity;
+  for (const x of a) min = Math.min(min, x.lit.length);
+  return Math.min(min, 12) * 1000 - a.length;
+}
+
+/** For an AND: any one child's atoms are necessary; the most selective is kept. */
+function bestOf(list: (Atom[] | null)[]): Atom[] | null {
+  let best: Atom[] | null = null;
+  for (const a of list) if (a !== null && (best === null || score(a) > score(best))) best = a;
+  return best;
+}
+
+/** For an OR: every child must name atoms, and any of them may be the one. */
+function unionOf(list: (Atom[] | null)[]): Atom[] | null {
+  const out: Atom[] = [];
+  for (const a of list) {
+    if (a === null) return null;
+    out.push(...a);
+  }
+  return out;
+}
+
+function note(ctx: CompileContext, pred: Pred, atoms: Atom[] | null): Pred {
+  ctx.atoms?.set(pred, atoms);
+  return pred;
+}
+
+function atomsOf(ctx: CompileContext, pred: Pred): Atom[] | null {
+  return ctx.atoms?.get(pred) ?? null;
 }
 
 export class CompileError extends Error {}
@@ -331,9 +412,15 @@ export function compileItem(item: DetectionItem, ctx: CompileContext): Pred {
     throw new CompileError(`'${key}'${where}: ${(e as Error).message}`);
   }
   ctx.warnings.push(...spec.warnings);
-  if (spec.field === null) return keywordItem(spec);
+  if (spec.field === null) {
+    const kw = spec.groups.map((g) =>
+      g.some((x) => x.t === 're') ? null : specAtoms(g, KEYWORD_SLOT),
+    );
+    return note(ctx, keywordItem(spec), spec.all ? bestOf(kw) : unionOf(kw));
+  }
   ctx.fieldsUsed.add(spec.field);
-  return fieldItem(spec, spec.field, ctx);
+  const pred = fieldItem(spec, spec.field, ctx);
+  return note(ctx, pred, itemAtoms(spec, ctx.slot(spec.field)));
 }
 
 export function allOf(preds: Pred[]): Pred {
@@ -366,26 +453,39 @@ export function compileSearch(node: SearchNode, ctx: CompileContext): Pred {
       return compileItem(node.item, ctx);
     case 'and': {
       const items = [...node.items].sort((a, b) => itemCost(a) - itemCost(b));
-      return allOf(items.map((i) => compileItem(i, ctx)));
+      const preds = items.map((i) => compileItem(i, ctx));
+      return note(ctx, allOf(preds), bestOf(preds.map((p) => atomsOf(ctx, p))));
     }
-    case 'or':
-      return anyOf(node.alternatives.map((a) => compileSearch(a, ctx)));
+    case 'or': {
+      const preds = node.alternatives.map((a) => compileSearch(a, ctx));
+      return note(ctx, anyOf(preds), unionOf(preds.map((p) => atomsOf(ctx, p))));
+    }
   }
 }
 
-export function compileCondition(c: Condition, ids: Record<string, Pred>): Pred {
+export function compileCondition(
+  c: Condition,
+  ids: Record<string, Pred>,
+  ctx?: CompileContext,
+): Pred {
   switch (c.t) {
     case 'id': {
       const p = ids[c.name];
       if (!p) throw new CompileError(`undefined search identifier '${c.name}'`);
       return p;
     }
-    case 'and':
-      return allOf(c.args.map((a) => compileCondition(a, ids)));
-    case 'or':
-      return anyOf(c.args.map((a) => compileCondition(a, ids)));
+    case 'and': {
+      const preds = c.args.map((a) => compileCondition(a, ids, ctx));
+      const p = allOf(preds);
+      return ctx ? note(ctx, p, bestOf(preds.map((x) => atomsOf(ctx, x)))) : p;
+    }
+    case 'or': {
+      const preds = c.args.map((a) => compileCondition(a, ids, ctx));
+      const p = anyOf(preds);
+      return ctx ? note(ctx, p, unionOf(preds.map((x) => atomsOf(ctx, x)))) : p;
+    }
     case 'not': {
-      const p = compileCondition(c.arg, ids);
+      const p = compileCondition(c.arg, ids, ctx);
       return (ev) => !p(ev);
     }
     case 'const': {
@@ -417,7 +517,8 @@ export function compileDetection(
     const pred = compileSearch(detection[name]!, ctx);
     if (used.has(name)) ids[name] = pred;
   }
-  return anyOf(parsed.map((p) => compileCondition(p, ids)));
+  const preds = parsed.map((p) => compileCondition(p, ids, ctx));
+  return note(ctx, anyOf(preds), unionOf(preds.map((p) => atomsOf(ctx, p))));
 }
 
 function collect(c: Condition, out: Set<string>): void {

@@ -5,7 +5,8 @@
 import { EventView, firstOf, pathResolver, scalarString, unwrap } from './event-view.js';
 import type { Resolver } from './event-view.js';
 import { CompileError, allOf, compileDetection } from './compiler.js';
-import type { CompileContext, Pred } from './compiler.js';
+import type { Atom, CompileContext, Pred } from './compiler.js';
+import { RoutePlan } from './prefilter.js';
 import type { Placeholders } from './modifiers.js';
 import { builtinPipelines } from './pipelines.js';
 import type { CategoryMapping, Pipeline } from './pipelines.js';
@@ -55,6 +56,8 @@ interface Compiled {
   pred: Pred;
   fields: [string, number][];
   suppressed: boolean;
+  /** prefilter literals (see prefilter.ts); null: always evaluated */
+  atoms: Atom[] | null;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -103,7 +106,7 @@ export class SigmaEngine {
   /** rule index → variant key → compiled (null: does not compile) */
   readonly #compiled: Map<string, Compiled | null>[] = [];
   readonly #ok: boolean[] = [];
-  readonly #routes = new Map<string, Compiled[]>();
+  readonly #routes = new Map<string, RoutePlan<Compiled>>();
   readonly #evtxServiceByChannel = new Map<string, string>();
   readonly #evtxCategories = new Map<string, CategoryMapping[]>();
   #evaluated = 0;
@@ -221,15 +224,19 @@ export class SigmaEngine {
         firstOf(paths.map((x) => pathResolver(x, loose))),
       );
     };
+    const atoms = new Map<Pred, Atom[] | null>();
     const ctx: CompileContext = {
       slot: slotOf,
       placeholders: this.#placeholders,
       warnings,
       fieldsUsed,
+      atoms,
     };
     let compiled: Compiled | null;
     try {
       let pred = compileDetection(rule.detection, rule.conditions, ctx);
+      // a filter only narrows the rule, so the rule's own literals stay necessary
+      const ruleAtoms = atoms.get(pred) ?? null;
       const filters = this.filters.filter((f) => this.#filterApplies(f, rule));
       if (filters.length > 0) {
         pred = allOf([
@@ -245,6 +252,7 @@ export class SigmaEngine {
         pred,
         fields: [...fieldsUsed].map((f) => [f, slotOf(f)]),
         suppressed: this.correlation?.isOutputSuppressed(ref) ?? false,
+        atoms: ruleAtoms,
       };
       if (v.pipeline === this.#default) {
         for (const w of new Set(warnings))
@@ -275,16 +283,16 @@ export class SigmaEngine {
     return f.rules.some((r) => r === rule.id || r === rule.name || r === rule.title);
   }
 
-  #route(key: string, build: () => Compiled[]): Compiled[] {
+  #route(key: string, build: () => Compiled[]): RoutePlan<Compiled> {
     let r = this.#routes.get(key);
     if (r === undefined) {
-      r = build();
+      r = new RoutePlan(build(), (c) => c.atoms);
       if (this.#routes.size < MAX_ROUTES) this.#routes.set(key, r);
     }
     return r;
   }
 
-  #routeByLogsource(ls: LogSource): Compiled[] {
+  #routeByLogsource(ls: LogSource): RoutePlan<Compiled> {
     return this.#route(`ls\u0000${lsKey(ls)}`, () => {
       const out: Compiled[] = [];
       this.rules.forEach((rule, i) => {
@@ -296,7 +304,7 @@ export class SigmaEngine {
     });
   }
 
-  #routeAll(): Compiled[] {
+  #routeAll(): RoutePlan<Compiled> {
     return this.#route('all', () => {
       const out: Compiled[] = [];
       this.rules.forEach((_r, i) => {
@@ -309,7 +317,7 @@ export class SigmaEngine {
     });
   }
 
-  #routeClassified(p: Pipeline): { list: Compiled[]; ls: LogSource } {
+  #routeClassified(p: Pipeline): { list: RoutePlan<Compiled>; ls: LogSource } {
     const c = p.classifier!;
     const chPaths = this.#paths(c.serviceField, { pipeline: p, key: p.name });
     const idPaths = this.#paths(c.idField, { pipeline: p, key: p.name });
@@ -376,7 +384,7 @@ export class SigmaEngine {
     this.#evaluated++;
     let root: Record<string, unknown> = event;
     let message: string | undefined;
-    let list: Compiled[];
+    let list: RoutePlan<Compiled>;
     let ls: LogSource;
     let timeMs: number | undefined;
     let pipeline = this.#default;
@@ -413,8 +421,16 @@ export class SigmaEngine {
     }
     const view = this.#view;
     let out: Match[] | undefined;
-    for (let i = 0; i < list.length; i++) {
-      const c = list[i]!;
+    let filtered: boolean;
+    try {
+      filtered = list.mark(view);
+    } catch {
+      return [];
+    }
+    const items = list.items;
+    for (let i = 0; i < items.length; i++) {
+      if (filtered && !list.isCandidate(i)) continue;
+      const c = items[i]!;
       let hit = false;
       try {
         hit = c.pred(view);

@@ -56,24 +56,27 @@ function walk(obj: unknown, segs: string[], from: number, depth: number, loose =
 
 /** Resolver for one dotted path: exact key first, then nested objects (keys may hold dots). */
 export function pathResolver(path: string, loose = false): Resolver {
-  if (loose) {
-    const segs = path.split('.');
-    return (root) => unwrap(walk(root, segs, 0, 0, true));
-  }
-  if (!path.includes('.') && !path.includes('*')) {
+  if (!loose && !path.includes('.') && !path.includes('*')) {
     return (root) =>
       Object.prototype.hasOwnProperty.call(root, path) ? unwrap(root[path]) : undefined;
   }
   const segs = path.split('.');
-  const simple = segs.length === 2 && !segs.includes('*');
-  const [a = '', b = ''] = segs;
+  const simple = !segs.includes('*');
+  const last = segs.length - 1;
   return (root) => {
     if (Object.prototype.hasOwnProperty.call(root, path)) return unwrap(root[path]);
     if (simple) {
-      const o = root[a];
-      if (isRecord(o) && Object.prototype.hasOwnProperty.call(o, b)) return unwrap(o[b]);
+      // the common case: plain nesting, one property read per segment
+      let o: unknown = root;
+      for (let i = 0; i < last && isRecord(o); i++) o = o[segs[i]!];
+      if (isRecord(o)) {
+        // reached the parent: the field is there or nowhere (dotted keys only matter higher up)
+        const key = segs[last]!;
+        if (Object.prototype.hasOwnProperty.call(o, key)) return unwrap(o[key]);
+        return loose ? unwrap(strippedLookup(o, key)) : undefined;
+      }
     }
-    return unwrap(walk(root, segs, 0, 0));
+    return unwrap(walk(root, segs, 0, 0, loose));
   };
 }
 

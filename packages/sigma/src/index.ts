@@ -7,7 +7,10 @@ export type { EngineOptions, EvaluateOptions } from './engine.js';
 export { builtinPipelines, windowsEvtxPipeline, prahariPipeline } from './pipelines.js';
 export type { Pipeline, Classifier, CategoryMapping, FieldAliases } from './pipelines.js';
 export type { Placeholders } from './modifiers.js';
-export { parseJsonEvents } from './json-events.js';
+export { parseJsonEvents, JsonEventStream } from './json-events.js';
+export type { JsonEventsResult, JsonEventError } from './json-events.js';
+export { findRegressionCases, runRegression } from './regression.js';
+export type { RegressionCase, RegressionTest, RegressionResult } from './regression.js';
 export type * from './types.js';
 export type {
   CorrelationRule,

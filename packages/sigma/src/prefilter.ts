@@ -1,0 +1,233 @@
+/**
+ * Prefiltering: most rules need some literal in some field (`CommandLine|contains: 'vssadmin'`
+ * cannot match a command line without "vssadmin"). Per route, every field's literals go into
+ * one Aho-Corasick automaton, so an event costs one pass over each such field instead of one
+ * test per rule; only rules whose literal was seen (and rules with no literal) are evaluated.
+ */
+import type { Atom } from './compiler.js';
+import { KEYWORD_SLOT } from './compiler.js';
+import type { EventView } from './event-view.js';
+import { scalarString } from './event-view.js';
+
+/**
+ * Multi-literal search over lower-cased text; reports the ids of the literals it contains.
+ * Built as a trie of Maps, then packed into typed arrays: the root has a direct table over
+ * all char codes, other nodes keep their few transitions sorted in one shared array.
+ */
+export class AhoCorasick {
+  #trie: Map<number, number>[] = [new Map<number, number>()];
+  #outs: number[][] = [[]];
+  #root = new Int32Array(0);
+  #start = new Int32Array(0);
+  #count = new Int32Array(0);
+  #chars = new Uint16Array(0);
+  #targets = new Int32Array(0);
+  #fail = new Int32Array(0);
+  #outStart = new Int32Array(0);
+  #outCount = new Int32Array(0);
+  #outIds = new Int32Array(0);
+  #built = false;
+
+  add(lit: string, id: number): void {
+    let node = 0;
+    for (let i = 0; i < lit.length; i++) {
+      const c = lit.charCodeAt(i);
+      let n = this.#trie[node]!.get(c);
+      if (n === undefined) {
+        n = this.#trie.length;
+        this.#trie.push(new Map<number, number>());
+        this.#outs.push([]);
+        this.#trie[node]!.set(c, n);
+      }
+      node = n;
+    }
+    this.#outs[node]!.push(id);
+  }
+
+  #goto(node: number, c: number): number {
+    if (node === 0) return this.#root[c]!;
+    const s = this.#start[node]!;
+    const n = this.#count[node]!;
+    const chars = this.#chars;
+    for (let k = s; k < s + n; k++) {
+      const ch = chars[k]!;
+      if (ch === c) return this.#targets[k]!;
+      if (ch > c) break;
+    }
+    return -1;
+  }
+
+  build(): void {
+    const trie = this.#trie;
+    const n = trie.length;
+    this.#root = new Int32Array(65536).fill(-1);
+    this.#start = new Int32Array(n);
+    this.#count = new Int32Array(n);
+    this.#chars = new Uint16Array(n);
+    this.#targets = new Int32Array(n);
+    let k = 0;
+    for (let node = 0; node < n; node++) {
+      const entries = [...trie[node]!.entries()].sort((x, y) => x[0] - y[0]);
+      if (node === 0) for (const [c, t] of entries) this.#root[c] = t;
+      this.#start[node] = k;
+      this.#count[node] = entries.length;
+      for (const [c, t] of entries) {
+        this.#chars[k] = c;
+        this.#targets[k] = t;
+        k++;
+      }
+    }
+    // fail links and output sets, breadth first
+    const fail = new Int32Array(n);
+    const outs = this.#outs;
+    const queue: number[] = [...trie[0]!.values()];
+    for (let qi = 0; qi < queue.length; qi++) {
+      const node = queue[qi]!;
+      for (const [c, child] of trie[node]!) {
+        let f = fail[node]!;
+        let t = this.#goto(f, c);
+        while (t < 0 && f !== 0) {
+          f = fail[f]!;
+          t = this.#goto(f, c);
+        }
+        fail[child] = t >= 0 && t !== child ? t : 0;
+        const inherited = outs[fail[child]]!;
+        if (inherited.length > 0) outs[child] = [...outs[child]!, ...inherited];
+        queue.push(child);
+      }
+    }
+    this.#fail = fail;
+    this.#outStart = new Int32Array(n);
+    this.#outCount = new Int32Array(n);
+    const ids: number[] = [];
+    for (let node = 0; node < n; node++) {
+      this.#outStart[node] = ids.length;
+      this.#outCount[node] = outs[node]!.length;
+      ids.push(...outs[node]!);
+    }
+    this.#outIds = Int32Array.from(ids);
+    this.#trie = [];
+    this.#outs = [];
+    this.#built = true;
+  }
+
+  /** Calls `hit(id)` for every literal occurring in `text` (possibly more than once). */
+  scan(text: string, hit: (id: number) => void): void {
+    if (!this.#built) this.build();
+    const root = this.#root;
+    const fail = this.#fail;
+    const outStart = this.#outStart;
+    const outCount = this.#outCount;
+    const outIds = this.#outIds;
+    let node = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      let t = node === 0 ? root[c]! : this.#goto(node, c);
+      while (t < 0 && node !== 0) {
+        node = fail[node]!;
+        t = node === 0 ? root[c]! : this.#goto(node, c);
+      }
+      node = t < 0 ? 0 : t;
+      const oc = outCount[node]!;
+      if (oc > 0) {
+        const os = outStart[node]!;
+        for (let j = os; j < os + oc; j++) hit(outIds[j]!);
+      }
+    }
+  }
+}
+
+interface SlotFilter {
+  slot: number;
+  ac: AhoCorasick;
+  /** literal id → positions (in the route list) of the rules it admits */
+  admits: number[][];
+}
+
+/** A route's rules with their prefilter: `candidates(view)` lists the positions to evaluate. */
+export class RoutePlan<T> {
+  readonly items: T[];
+  readonly #always: number[] = [];
+  readonly #slots: SlotFilter[] = [];
+  #stamp: Int32Array;
+  #gen = 0;
+
+  constructor(items: T[], atomsOf: (item: T) => Atom[] | null) {
+    this.items = items;
+    this.#stamp = new Int32Array(items.length);
+    const bySlot = new Map<
+      number,
+      { ac: AhoCorasick; ids: Map<string, number>; admits: number[][] }
+    >();
+    items.forEach((item, pos) => {
+      const atoms = atomsOf(item);
+      if (atoms === null || atoms.length === 0) {
+        this.#always.push(pos);
+        return;
+      }
+      for (const a of atoms) {
+        let f = bySlot.get(a.slot);
+        if (!f) {
+          f = { ac: new AhoCorasick(), ids: new Map(), admits: [] };
+          bySlot.set(a.slot, f);
+        }
+        let id = f.ids.get(a.lit);
+        if (id === undefined) {
+          id = f.admits.length;
+          f.ids.set(a.lit, id);
+          f.admits.push([]);
+          f.ac.add(a.lit, id);
+        }
+        const list = f.admits[id]!;
+        if (list[list.length - 1] !== pos) list.push(pos);
+      }
+    });
+    for (const [slot, f] of bySlot) {
+      f.ac.build();
+      this.#slots.push({ slot, ac: f.ac, admits: f.admits });
+    }
+  }
+
+  /**
+   * Marks the rules worth evaluating for this event; `isCandidate(pos)` then answers in O(1).
+   * Returns false when every rule is a candidate (nothing to prefilter on).
+   */
+  mark(view: EventView): boolean {
+    if (this.#slots.length === 0) return false;
+    this.#gen++;
+    if (this.#gen > 0x3fffffff) {
+      this.#gen = 1;
+      this.#stamp.fill(0);
+    }
+    const gen = this.#gen;
+    const stamp = this.#stamp;
+    for (const pos of this.#always) stamp[pos] = gen;
+    for (const f of this.#slots) {
+      const admits = f.admits;
+      const hit = (id: number): void => {
+        const list = admits[id]!;
+        for (let k = 0; k < list.length; k++) stamp[list[k]!] = gen;
+      };
+      if (f.slot === KEYWORD_SLOT) {
+        f.ac.scan(view.keywordText(), hit);
+        continue;
+      }
+      const lower = view.lower(f.slot);
+      if (lower !== undefined) f.ac.scan(lower, hit);
+      else {
+        const v = view.value(f.slot);
+        if (Array.isArray(v)) {
+          for (const el of v as unknown[]) {
+            const s = scalarString(el);
+            if (s !== undefined) f.ac.scan(s.toLowerCase(), hit);
+          }
+        }
+      }
+    }
+    return true;
+  }
+
+  isCandidate(pos: number): boolean {
+    return this.#stamp[pos] === this.#gen;
+  }
+}
