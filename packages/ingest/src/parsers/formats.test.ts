@@ -456,6 +456,13 @@ describe('hints and the fallback', () => {
     expect(r.parser).toBe('text');
     expect(r.event.eventTime).toBe('2014-12-30T06:07:37.000Z');
     expect(r.event.message).toBe('2014/12/30 06:07:37 [error] 80:2 yadda yadda');
+    expect(parsed('[2019-07-25 14:29:19] Asterisk 15.7.3 built by root').event.eventTime).toBe(
+      '2019-07-25T14:29:19.000Z',
+    );
+    expect(
+      parsed('[Wed Jul 31 16:44:52.906254 2019] [suexec:notice] [pid 8575] AH01232').event
+        .eventTime,
+    ).toBe('2019-07-31T16:44:52.906Z');
     const none = parsed(
       '%ASA-1-106101: Number of cached deny-flows for ACL log has reached limit (4096)',
     );

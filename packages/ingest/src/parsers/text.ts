@@ -9,6 +9,8 @@ import { parseLooseTime, type ResolvedTime } from './time.js';
 const LEADING_TIMES: RegExp[] = [
   // 2021-07-08T11:01:06-03:00, 2017-01-23 03:44:14, 2014/12/30 06:07:37
   /^(\d{4}[-/]\d{2}[-/]\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})?)\b/,
+  // [2019-07-25 14:29:19] (Asterisk, many application logs)
+  /^\[(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:[.,]\d{1,9})?)\]/,
   // [Wed Jul 31 16:44:52.906254 2019] (Apache error log)
   /^\[(?:[A-Z][a-z]{2} )?([A-Z][a-z]{2} {1,2}\d{1,2} \d{2}:\d{2}:\d{2}(?:\.\d+)? \d{4})\]/,
   // Wed Jul 27 18:32:27 2016 (vsftpd, ossec)
