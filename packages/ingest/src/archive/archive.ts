@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import type { Clock } from '@prahari/core';
 import { readRange, recordsOnly, writeExport } from './export.js';
-import type { ExportManifest, ExportOptions, ExportRange } from './export.js';
+import type { ArchiveExportManifest, ArchiveExportOptions, ArchiveExportRange } from './export.js';
 import { GENESIS_HASH, buildMember, encodeLines, manifestHash } from './format.js';
 import type {
   ArchiveRecord,
@@ -32,7 +32,7 @@ import {
 import type { SegmentFiles } from './layout.js';
 import { errorText, scanSegment } from './members.js';
 import { readHead, readManifest, tombstoneProblem, verifyArchive } from './verify.js';
-import type { ChainHead, VerifyOptions, VerifyResult } from './verify.js';
+import type { ArchiveChainHead, ArchiveVerifyOptions, ArchiveVerifyResult } from './verify.js';
 
 export interface RawArchiveOptions {
   /** e.g. `<dataDir>/archive`; created (mode 0700) if missing */
@@ -47,7 +47,7 @@ export interface RawArchiveOptions {
 }
 
 /** A sealed segment as its manifest describes it. */
-export interface SegmentInfo {
+export interface ArchiveSegmentInfo {
   segment: string;
   day: string;
   seq: number;
@@ -70,7 +70,7 @@ export interface ArchiveStats {
   openSegment: string | null;
   oldestDay: string | null;
   newestDay: string | null;
-  head: ChainHead | null;
+  head: ArchiveChainHead | null;
 }
 
 /** What open() cut off the open segment after a crash: an append that was never acknowledged. */
@@ -101,7 +101,7 @@ interface OpenSegment {
   hash: Hash;
 }
 
-function infoOf(m: Manifest): SegmentInfo {
+function infoOf(m: Manifest): ArchiveSegmentInfo {
   return {
     segment: m.segment,
     day: m.day,
@@ -132,7 +132,7 @@ export class RawArchive {
   readonly maxSegmentBytes: number;
   readonly #clock: Clock;
   readonly #level: number;
-  #head: ChainHead | null = null;
+  #head: ArchiveChainHead | null = null;
   /** the newest segment created; new segments always come after it, so file order is chain order */
   #newest: { day: string; n: number } | null = null;
   #open: OpenSegment | null = null;
@@ -458,7 +458,7 @@ export class RawArchive {
     seg.synced = seg.size;
   }
 
-  async #seal(seg: OpenSegment): Promise<SegmentInfo | null> {
+  async #seal(seg: OpenSegment): Promise<ArchiveSegmentInfo | null> {
     // The manifest vouches for the file's bytes, so they must be on disk before it is written.
     await this.#syncOpen();
     try {
@@ -505,18 +505,18 @@ export class RawArchive {
     }
   }
 
-  async #writeHead(head: ChainHead): Promise<void> {
+  async #writeHead(head: ArchiveChainHead): Promise<void> {
     await writeFileDurable(join(this.dir, HEAD_FILE), `${JSON.stringify(head, null, 2)}\n`);
   }
 
-  async #sealIfDayOver(): Promise<SegmentInfo | null> {
+  async #sealIfDayOver(): Promise<ArchiveSegmentInfo | null> {
     const seg = this.#open;
     if (seg === null || seg.day >= utcDay(this.#clock.now().getTime())) return null;
     return this.#seal(seg);
   }
 
   /** Seals the open segment if its UTC day is over; the server calls this every minute or so. */
-  sealDue(): Promise<SegmentInfo | null> {
+  sealDue(): Promise<ArchiveSegmentInfo | null> {
     return this.#exclusive(async () => {
       this.#assertUsable();
       return this.#sealIfDayOver();
@@ -529,12 +529,14 @@ export class RawArchive {
    * the audit entry there; if it throws, that segment stays. The manifest stays and a deletion
    * record is written beside it, so the chain still verifies across the gap.
    */
-  enforceRetention(onDelete: (segment: SegmentInfo) => Promise<void>): Promise<SegmentInfo[]> {
+  enforceRetention(
+    onDelete: (segment: ArchiveSegmentInfo) => Promise<void>,
+  ): Promise<ArchiveSegmentInfo[]> {
     return this.#exclusive(async () => {
       this.#assertUsable();
       await this.#sealIfDayOver();
       const cutoffDay = retentionCutoffDay(this.#clock.now().getTime(), this.retentionDays);
-      const deleted: SegmentInfo[] = [];
+      const deleted: ArchiveSegmentInfo[] = [];
       while (this.#sealed.length > 0 && this.#sealed[0]!.day < cutoffDay) {
         const m = this.#sealed[0]!;
         const info = infoOf(m);
@@ -568,12 +570,12 @@ export class RawArchive {
   }
 
   /** See verifyArchive(); reads only what has been acknowledged of the open segment. */
-  verify(options: VerifyOptions = {}): Promise<VerifyResult> {
+  verify(options: ArchiveVerifyOptions = {}): Promise<ArchiveVerifyResult> {
     return verifyArchive(this.dir, options, this.#openLimit());
   }
 
   /** The records received in [from, to), in archive order. */
-  export(range: ExportRange): AsyncIterable<ArchiveRecord> {
+  export(range: ArchiveExportRange): AsyncIterable<ArchiveRecord> {
     return recordsOnly(readRange(this.dir, range, this.#openLimit()));
   }
 
@@ -582,12 +584,12 @@ export class RawArchive {
    * of the export — count, SHA-256 of the bytes written, and the sealed segments drawn on — to
    * hand over with it, e.g. to CERT-In or a court.
    */
-  exportTo(out: Writable, options: ExportOptions): Promise<ExportManifest> {
+  exportTo(out: Writable, options: ArchiveExportOptions): Promise<ArchiveExportManifest> {
     return writeExport(readRange(this.dir, options, this.#openLimit()), out, options, this.#clock);
   }
 
   /** The newest sealed segment; record it outside the archive to anchor the chain. */
-  head(): ChainHead | null {
+  head(): ArchiveChainHead | null {
     return this.#head;
   }
 

@@ -10,7 +10,7 @@ import { readMembers } from './members.js';
 import { readManifest, sealedMembersChecked } from './verify.js';
 import type { OpenSegmentLimit } from './verify.js';
 
-export interface ExportRange {
+export interface ArchiveExportRange {
   /** inclusive */
   from: Date;
   /** exclusive */
@@ -18,7 +18,7 @@ export interface ExportRange {
 }
 
 /** Which archive segments an export drew on, so a recipient can tie it to the sealed chain. */
-export interface ExportedSegment {
+export interface ArchiveExportedSegment {
   segment: string;
   /** null for the open segment, which has no manifest yet */
   manifestHash: string | null;
@@ -28,10 +28,10 @@ export interface ExportedSegment {
 
 type ExportItem =
   | { kind: 'record'; record: ArchiveRecord }
-  | { kind: 'segment'; segment: ExportedSegment }
+  | { kind: 'segment'; segment: ArchiveExportedSegment }
   | { kind: 'deleted'; segment: string; firstReceivedAt: string; lastReceivedAt: string };
 
-function overlaps(minMs: number, maxMs: number, range: ExportRange): boolean {
+function overlaps(minMs: number, maxMs: number, range: ArchiveExportRange): boolean {
   return minMs < range.to.getTime() && maxMs >= range.from.getTime();
 }
 
@@ -42,7 +42,7 @@ function overlaps(minMs: number, maxMs: number, range: ExportRange): boolean {
  */
 export async function* readRange(
   dir: string,
-  range: ExportRange,
+  range: ArchiveExportRange,
   openLimit?: OpenSegmentLimit,
 ): AsyncGenerator<ExportItem> {
   const fromMs = range.from.getTime();
@@ -128,7 +128,7 @@ export async function* recordsOnly(
   for await (const item of items) if (item.kind === 'record') yield item.record;
 }
 
-export interface ExportOptions extends ExportRange {
+export interface ArchiveExportOptions extends ArchiveExportRange {
   /**
    * `lines`: each message's raw bytes followed by a newline, as the devices sent them.
    * `ndjson`: the archive's own lines, with receive time, listener and source, lossless even for
@@ -138,7 +138,7 @@ export interface ExportOptions extends ExportRange {
 }
 
 /** What was handed over, with the SHA-256 of the exact bytes written. */
-export interface ExportManifest {
+export interface ArchiveExportManifest {
   format: 'prahari-archive-export/1';
   lineFormat: 'lines' | 'ndjson';
   from: string;
@@ -147,7 +147,7 @@ export interface ExportManifest {
   records: number;
   bytes: number;
   sha256: string;
-  segments: ExportedSegment[];
+  segments: ArchiveExportedSegment[];
   /** segments in the range that retention had already deleted */
   deletedSegments: { segment: string; firstReceivedAt: string; lastReceivedAt: string }[];
 }
@@ -158,11 +158,11 @@ const NEWLINE = Buffer.from('\n');
 export async function writeExport(
   items: AsyncIterable<ExportItem>,
   out: Writable,
-  options: ExportOptions,
+  options: ArchiveExportOptions,
   clock: Clock,
-): Promise<ExportManifest> {
+): Promise<ArchiveExportManifest> {
   const lineFormat = options.format ?? 'lines';
-  const manifest: ExportManifest = {
+  const manifest: ArchiveExportManifest = {
     format: 'prahari-archive-export/1',
     lineFormat,
     from: options.from.toISOString(),
@@ -206,7 +206,10 @@ export async function writeExport(
  * The records received in [from, to) read straight from an archive directory without opening it
  * for writing — for tools such as the CLI that may run beside a live server.
  */
-export function exportArchive(dir: string, range: ExportRange): AsyncIterable<ArchiveRecord> {
+export function exportArchive(
+  dir: string,
+  range: ArchiveExportRange,
+): AsyncIterable<ArchiveRecord> {
   return recordsOnly(readRange(dir, range));
 }
 
@@ -214,8 +217,8 @@ export function exportArchive(dir: string, range: ExportRange): AsyncIterable<Ar
 export function exportArchiveTo(
   dir: string,
   out: Writable,
-  options: ExportOptions,
+  options: ArchiveExportOptions,
   clock: Clock,
-): Promise<ExportManifest> {
+): Promise<ArchiveExportManifest> {
   return writeExport(readRange(dir, options), out, options, clock);
 }

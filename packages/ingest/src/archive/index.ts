@@ -1,7 +1,17 @@
 export { ArchiveError, RawArchive } from './archive.js';
-export type { ArchiveRecovery, ArchiveStats, RawArchiveOptions, SegmentInfo } from './archive.js';
+export type {
+  ArchiveRecovery,
+  ArchiveStats,
+  RawArchiveOptions,
+  ArchiveSegmentInfo,
+} from './archive.js';
 export type { ArchiveRecord } from './format.js';
 export { exportArchive, exportArchiveTo } from './export.js';
-export type { ExportedSegment, ExportManifest, ExportOptions, ExportRange } from './export.js';
+export type {
+  ArchiveExportedSegment,
+  ArchiveExportManifest,
+  ArchiveExportOptions,
+  ArchiveExportRange,
+} from './export.js';
 export { verifyArchive } from './verify.js';
-export type { ChainHead, VerifyOptions, VerifyResult } from './verify.js';
+export type { ArchiveChainHead, ArchiveVerifyOptions, ArchiveVerifyResult } from './verify.js';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ManualClock } from '@prahari/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RawArchive } from './archive.js';
-import type { SegmentInfo } from './archive.js';
+import type { ArchiveSegmentInfo } from './archive.js';
 
 let dir: string;
 beforeEach(() => {
@@ -43,8 +43,8 @@ describe('retention', () => {
     const archive = await daysOfLogs(clock, [0, 1, 2, 100, 179, 180]);
     expect(archive.retentionDays).toBe(180);
     clock.set('2026-07-01T03:00:00Z');
-    const audited: SegmentInfo[] = [];
-    const onDelete = (segment: SegmentInfo) => {
+    const audited: ArchiveSegmentInfo[] = [];
+    const onDelete = (segment: ArchiveSegmentInfo) => {
       // The server writes the audit entry here; the file must still exist while it does.
       expect(existsSync(join(dir, segment.day, '0000.ndjson.gz'))).toBe(true);
       audited.push(segment);

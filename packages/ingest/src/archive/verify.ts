@@ -24,28 +24,28 @@ import type { SegmentFiles } from './layout.js';
 import { errorText, readMembers, scanSegment } from './members.js';
 
 /** The newest sealed segment; recording it elsewhere (the audit trail) anchors the whole chain. */
-export interface ChainHead {
+export interface ArchiveChainHead {
   seq: number;
   segment: string;
   manifestHash: string;
 }
 
-export interface VerifyOptions {
+export interface ArchiveVerifyOptions {
   /** check segment contents only for these UTC days (the chain of manifests is always checked) */
   from?: Date;
   to?: Date;
   /** a head recorded earlier outside the archive; the chain must still contain it unchanged */
-  expectHead?: ChainHead;
+  expectHead?: ArchiveChainHead;
 }
 
-export interface VerifyResult {
+export interface ArchiveVerifyResult {
   ok: boolean;
   /** segments whose contents were read and checked */
   segmentsChecked: number;
   recordsChecked: number;
   /** segments in the checked days that retention deleted, each explained by a deletion record */
   deletedByRetention: number;
-  head: ChainHead | null;
+  head: ArchiveChainHead | null;
   /** the unsealed newest segment, if any */
   openSegment: { segment: string; count: number; bytes: number; pendingBytes: number } | null;
   /** the first segment, in chain order, that was altered, removed, added or moved */
@@ -58,7 +58,7 @@ export interface OpenSegmentLimit {
   bytes: number;
 }
 
-export async function readHead(dir: string): Promise<ChainHead | null | string> {
+export async function readHead(dir: string): Promise<ArchiveChainHead | null | string> {
   let value: unknown;
   try {
     value = await readJsonFile(join(dir, HEAD_FILE));
@@ -177,7 +177,7 @@ async function checkOpenSegment(
   dir: string,
   seg: SegmentFiles,
   limit: OpenSegmentLimit | undefined,
-): Promise<NonNullable<VerifyResult['openSegment']>> {
+): Promise<NonNullable<ArchiveVerifyResult['openSegment']>> {
   const fh = await open(dataPath(dir, seg.day, seg.name), 'r');
   try {
     const size = (await fh.stat()).size;
@@ -211,12 +211,12 @@ async function checkOpenSegment(
  */
 export async function verifyArchive(
   dir: string,
-  options: VerifyOptions = {},
+  options: ArchiveVerifyOptions = {},
   openLimit?: OpenSegmentLimit,
-): Promise<VerifyResult> {
+): Promise<ArchiveVerifyResult> {
   const fromDay = options.from !== undefined ? utcDay(options.from.getTime()) : '0000-00-00';
   const toDay = options.to !== undefined ? utcDay(options.to.getTime()) : '9999-99-99';
-  const result: VerifyResult = {
+  const result: ArchiveVerifyResult = {
     ok: true,
     segmentsChecked: 0,
     recordsChecked: 0,
