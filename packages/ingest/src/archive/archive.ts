@@ -287,9 +287,9 @@ export class RawArchive {
 
   /**
    * Appends the records and resolves only once they are on disk (written and fsync'd): the caller
-   * acknowledges the messages after this. Each UTC day's records in the batch become one gzip
-   * member. A record for a day that already has a newer segment (a batch straddling midnight, a
-   * clock stepped back) goes into the newest segment with its own receive time, because sealed
+   * acknowledges the messages after this. Records go into the segment of their UTC receive day;
+   * a record for a day that already has a newer segment (a batch straddling midnight, a clock
+   * stepped back) goes into the newest segment with its own receive time, because sealed
    * days are never reopened. If it rejects, some of the batch may be stored anyway: retrying can
    * duplicate records, never lose them. After a failed write or fsync the archive refuses further
    * appends until it is reopened, because only re-reading the file tells what is really on disk.
