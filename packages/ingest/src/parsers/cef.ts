@@ -4,7 +4,7 @@
  * fields lives here so the two stay consistent.
  */
 import { fail, type LogSource, type ParseContext, type ParseOutcome } from './types.js';
-import { buildEvent, put, putIp, putPort, toInt, type Fields } from './event.js';
+import { buildEvent, isSafeKey, put, putIp, putPort, toInt, type Fields } from './event.js';
 import { parseLooseTime, type ResolvedTime } from './time.js';
 
 /** Split the header on unescaped pipes, undoing `\|` and `\\`; `count` fields, then the rest. */
@@ -73,7 +73,8 @@ function readCefExtension(ext: string, out: Record<string, unknown>): string[] {
       let k = e;
       while (k > 0 && e - k < 64 && isKeyChar(ext.charCodeAt(k - 1))) k--;
       if (k < e && (k === 0 || isBlank(ext.charCodeAt(k - 1)))) {
-        if (prevKey !== undefined) out[prevKey] = unescapeCefValue(ext.slice(valueStart, k).trim());
+        if (prevKey !== undefined && isSafeKey(prevKey))
+          out[prevKey] = unescapeCefValue(ext.slice(valueStart, k).trim());
         prevKey = ext.slice(k, e);
         keys.push(prevKey);
         valueStart = e + 1;
@@ -81,7 +82,8 @@ function readCefExtension(ext: string, out: Record<string, unknown>): string[] {
     }
     e = ext.indexOf('=', e + 1);
   }
-  if (prevKey !== undefined) out[prevKey] = unescapeCefValue(ext.slice(valueStart).trim());
+  if (prevKey !== undefined && isSafeKey(prevKey))
+    out[prevKey] = unescapeCefValue(ext.slice(valueStart).trim());
   return keys;
 }
 
@@ -187,7 +189,7 @@ export function parseCef(text: string, ctx: ParseContext, into: Fields = {}): Pa
       const label = ext[k];
       if (k.endsWith('Label') && label !== undefined && label !== '' && !keys.includes(label)) {
         const value = ext[k.slice(0, -5)];
-        if (value !== undefined) fields[label] = value;
+        if (value !== undefined && isSafeKey(label)) fields[label] = value;
       }
     }
   }
@@ -266,7 +268,8 @@ export function parseLeef(text: string, ctx: ParseContext, into: Fields = {}): P
     for (const pair of rest.split(delimiter)) {
       const eq = pair.indexOf('=');
       if (eq <= 0) continue;
-      attrs[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+      const key = pair.slice(0, eq).trim();
+      if (isSafeKey(key)) attrs[key] = pair.slice(eq + 1).trim();
     }
   }
   const fields = into;

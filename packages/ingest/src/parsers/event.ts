@@ -4,6 +4,15 @@ import { toIso, type ResolvedTime } from './time.js';
 
 export type Fields = Record<string, unknown>;
 
+/**
+ * Keys come from the input (JSON members, CEF/LEEF/kv keys, Zeek headers). Assigning `__proto__`
+ * on a plain object would replace its prototype and let a sender plant values behind every
+ * missing field, so that one key is dropped wherever input names a field.
+ */
+export function isSafeKey(key: string): boolean {
+  return key !== '__proto__';
+}
+
 /** Set a field unless the value is absent or a logging placeholder for "no value". */
 export function put(fields: Fields, key: string, value: unknown): void {
   if (value === undefined || value === null || value === '' || value === '-') return;
@@ -71,9 +80,10 @@ export function addFlag(flags: string[], flag: string): void {
 export function flatten(value: unknown, prefix: string, out: Fields, depth = 0): void {
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && depth < 8) {
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      if (!isSafeKey(k)) continue;
       flatten(v, prefix === '' ? k : `${prefix}.${k}`, out, depth + 1);
     }
     return;
   }
-  if (prefix !== '') out[prefix] = value;
+  if (prefix !== '' && isSafeKey(prefix)) out[prefix] = value;
 }

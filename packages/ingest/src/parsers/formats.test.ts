@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseCefExtension, parseMessage, parsers, type ParseContext } from './index.js';
+import {
+  parseCefExtension,
+  parseMessage,
+  parsers,
+  parseZeekTsv,
+  type ParseContext,
+} from './index.js';
 
 const ctx: ParseContext = { receivedAt: new Date('2026-11-25T12:00:00Z') };
 
@@ -518,5 +524,25 @@ describe('nasty input', () => {
     const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
     const r = parseMessage(deep, ctx);
     expect(r.ok).toBe(true);
+  });
+});
+
+describe('hostile field names', () => {
+  it('never lets an input key replace the prototype of the fields object', () => {
+    const inputs = [
+      '{"__proto__":{"polluted":1},"a":1}',
+      '{"win":{"system":{"eventID":"1"},"eventdata":{"__proto__":{"polluted":1}}}}',
+      'CEF:0|v|p|1|id|n|1|__proto__=x src=10.0.0.1 cs1Label=__proto__ cs1=y',
+      'LEEF:2.0|v|p|1|id|^|__proto__=x^src=10.0.0.1',
+      'a=1 b=2 __proto__=3',
+      'type=SYSCALL msg=audit(1.1:1): __proto__=x pid=1',
+    ];
+    for (const raw of inputs) {
+      const r = parsed(raw);
+      expect(Object.getPrototypeOf(r.event.fields)).toBe(Object.prototype);
+      expect((r.event.fields as { polluted?: unknown }).polluted).toBeUndefined();
+    }
+    const tsv = parseZeekTsv('#fields\t__proto__\tts\n1\t2\n', ctx);
+    expect(Object.getPrototypeOf((tsv[0] as { fields: object }).fields)).toBe(Object.prototype);
   });
 });

@@ -3,7 +3,7 @@
  * object. One JSON.parse, then the shape of the object decides which mapping applies.
  */
 import { fail, type LogSource, type ParseContext, type ParseOutcome } from './types.js';
-import { buildEvent, flatten, put, putIp, putPort, type Fields } from './event.js';
+import { buildEvent, flatten, isSafeKey, put, putIp, putPort, type Fields } from './event.js';
 import { epochTime, parseLooseTime, type ResolvedTime } from './time.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -226,7 +226,7 @@ function windowsEvent(o: JsonObject, ctx: ParseContext): ParseOutcome | undefine
   flatten(o, '', fields);
   // Sigma's Windows field names are the Event Log's own PascalCase ones.
   for (const [k, v] of Object.entries(eventdata)) {
-    if (k.length > 0) fields[k[0]!.toUpperCase() + k.slice(1)] = v;
+    if (k.length > 0 && isSafeKey(k)) fields[k[0]!.toUpperCase() + k.slice(1)] = v;
   }
   const eventId = Number(system.eventID);
   if (Number.isInteger(eventId)) fields.EventID = eventId;

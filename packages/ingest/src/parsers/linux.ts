@@ -4,7 +4,7 @@
  * which patterns apply and which Sigma `service` the event is routed to.
  */
 import { fail, type LogSource, type ParseContext, type ParseOutcome } from './types.js';
-import { buildEvent, put, putIp, putPort, type Fields } from './event.js';
+import { buildEvent, isSafeKey, put, putIp, putPort, type Fields } from './event.js';
 import { epochTime } from './time.js';
 
 const AUTH_PROGRAMS = new Set([
@@ -373,7 +373,7 @@ function readKv(text: string, fields: Fields): void {
       readKv(raw.slice(1, -1), fields);
       continue;
     }
-    if (fields[key] === undefined) fields[key] = unquote(raw);
+    if (fields[key] === undefined && isSafeKey(key)) fields[key] = unquote(raw);
   }
 }
 

@@ -5,7 +5,7 @@
  * `blocked`) beside the common ones.
  */
 import { fail, type LogSource, type ParseContext, type ParseOutcome } from './types.js';
-import { buildEvent, isIp, put, putIp, putPort, type Fields } from './event.js';
+import { buildEvent, isIp, isSafeKey, put, putIp, putPort, type Fields } from './event.js';
 import { parseLooseTime, withZone, type ResolvedTime } from './time.js';
 
 const CISCO = /^%([A-Z0-9_]{2,32})-([0-7])-([A-Z0-9_]{1,40}): ?(.*)$/s;
@@ -98,7 +98,7 @@ function kvPairs(text: string): Record<string, string> {
       raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"')
         ? raw.slice(1, -1).replace(/\\(.)/g, '$1')
         : raw;
-    if (out[m[1]!] === undefined) out[m[1]!] = value;
+    if (out[m[1]!] === undefined && isSafeKey(m[1]!)) out[m[1]!] = value;
   }
   return out;
 }

@@ -6,6 +6,7 @@
 import type { ParseContext, ParseOutcome } from './types.js';
 import { fail } from './types.js';
 import { zeekEvent, type JsonObject } from './json.js';
+import { isSafeKey } from './event.js';
 
 export interface ZeekTsvOptions {
   /** log path (`conn`, `modbus` …) for files whose `#path` header is missing */
@@ -53,7 +54,7 @@ export class ZeekTsvReader {
     for (let i = 0; i < values.length; i++) {
       const name = this.fields[i]!;
       const value = values[i]!;
-      if (value === this.unsetField) continue;
+      if (value === this.unsetField || !isSafeKey(name)) continue;
       record[name] = this.convert(value, this.types?.[i]);
     }
     return zeekEvent(record, ctx, this.path);
