@@ -297,6 +297,10 @@ export function parseMessage(raw: Buffer | string, ctx: ParseContext): ParseResu
   }
   if (result.ok) {
     if (ctx.truncated === true) addFlag(result.event.flags, 'truncated');
+    // RFC 3164 4.3.2: a relay fills in the sender's address when the message names no host.
+    if (ctx.sourceIp !== undefined && result.event.fields['host.name'] === undefined) {
+      result.event.fields['host.name'] = ctx.sourceIp;
+    }
     if (invalidUtf8) addFlag(result.event.flags, 'invalid_utf8');
     if (text.includes('\u0000')) addFlag(result.event.flags, 'contains_nul');
   }

@@ -181,6 +181,9 @@ describe('RFC 3164 (examples from section 5.4 of the RFC, and vendor variations)
     expect(r.event.fields['host.name']).toBeUndefined();
     expect(r.event.fields['process.name']).toBe('filterlog');
     expect(r.event.flags).toContain('hostname_missing');
+    // The listener passes the peer address; it stands in for the missing hostname.
+    const relayed = parsed('Jan 22 18:34:00 filterlog: 65,,,0', { ...ctx, sourceIp: '10.20.0.1' });
+    expect(relayed.event.fields['host.name']).toBe('10.20.0.1');
   });
 
   it('accepts program names with slashes and parentheses, and a tag without colon', () => {
