@@ -108,7 +108,9 @@ type PayloadResult = { parser: ParserName; outcome: ParseOutcome };
 
 /** Pick a payload parser for a syslog MSG by its first characters and the program name. */
 function detectPayload(env: SyslogEnvelope, ctx: ParseContext): PayloadResult | undefined {
-  const msg = env.msg.trimStart();
+  let msg = env.msg.trimStart();
+  // CEE-enhanced syslog (rsyslog, journald exports) prefixes its JSON with a cookie.
+  if (msg.startsWith('@cee:')) msg = msg.slice(5).trimStart();
   const c = msg.charCodeAt(0);
   if (c === 0x43 /* C */ && msg.startsWith('CEF:'))
     return { parser: 'cef', outcome: parseCef(msg, ctx, env.fields) };
@@ -209,6 +211,9 @@ function detect(text: string, ctx: ParseContext): ParseResult {
     }
   }
   if (looksLikeKv(text)) return ok('kv', parseKv(text, ctx));
+  // sshd/sudo/PAM text without its syslog header (journal exports, file tails of MSG only).
+  const auth = parseLinuxAuth(text, ctx);
+  if (!isFailure(auth)) return { ok: true, parser: 'linux-auth', event: auth };
   return ok('text', parseText(text, ctx));
 }
 

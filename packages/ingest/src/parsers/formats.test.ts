@@ -207,6 +207,19 @@ describe('Linux auth', () => {
     });
   });
 
+  it('recognises sshd and sudo messages that arrive without a syslog header', () => {
+    expect(parsed('Failed password for root from 192.0.2.1 port 22 ssh2')).toMatchObject({
+      parser: 'linux-auth',
+      event: {
+        logsource: { service: 'sshd' },
+        fields: { 'user.name': 'root', 'event.outcome': 'failure' },
+      },
+    });
+    expect(
+      parsed('alice : TTY=pts/0 ; PWD=/ ; USER=root ; COMMAND=/bin/id').event.fields.USER,
+    ).toBe('root');
+  });
+
   it('reads PAM authentication failures', () => {
     const r = line(
       'pam_unix(sshd:auth): authentication failure; logname= uid=0 euid=0 tty=ssh ruser= rhost=192.0.2.44  user=root',
@@ -347,6 +360,14 @@ describe('JSON, Suricata EVE and Zeek', () => {
     );
     expect(dns.event.logsource).toEqual({ product: 'zeek', service: 'dns' });
     expect(dns.event.fields.query).toBe('x.nkn.org');
+  });
+
+  it('reads CEE-enhanced syslog (@cee: JSON)', () => {
+    const r = parsed('<14>1 2026-11-25T10:00:00Z h app - - - @cee: {"msg":"hello","pid":7}');
+    expect(r).toMatchObject({
+      parser: 'json',
+      event: { message: 'hello', fields: { pid: 7, 'syslog.appname': 'app' } },
+    });
   });
 
   it('flattens other JSON and finds its time and message', () => {
