@@ -421,16 +421,15 @@ export class SigmaEngine {
     }
     const view = this.#view;
     let out: Match[] | undefined;
-    let filtered: boolean;
+    let candidates: Int32Array;
     try {
-      filtered = list.mark(view);
+      candidates = list.candidates(view);
     } catch {
       return [];
     }
     const items = list.items;
-    for (let i = 0; i < items.length; i++) {
-      if (filtered && !list.isCandidate(i)) continue;
-      const c = items[i]!;
+    for (let i = 0; i < candidates.length; i++) {
+      const c = items[candidates[i]!]!;
       let hit = false;
       try {
         hit = c.pred(view);

@@ -111,8 +111,11 @@ export class AhoCorasick {
     this.#built = true;
   }
 
-  /** Calls `hit(id)` for every literal occurring in `text` (possibly more than once). */
-  scan(text: string, hit: (id: number) => void): void {
+  /**
+   * Appends to `hits` the id of every literal occurring in `text` (an id may repeat). No
+   * callback and no allocation: this runs for every field of every event.
+   */
+  scan(text: string, hits: number[]): void {
     if (!this.#built) this.build();
     const root = this.#root;
     const fail = this.#fail;
@@ -131,7 +134,7 @@ export class AhoCorasick {
       const oc = outCount[node]!;
       if (oc > 0) {
         const os = outStart[node]!;
-        for (let j = os; j < os + oc; j++) hit(outIds[j]!);
+        for (let j = os; j < os + oc; j++) hits.push(outIds[j]!);
       }
     }
   }
@@ -144,17 +147,22 @@ interface SlotFilter {
   admits: number[][];
 }
 
-/** A route's rules with their prefilter: `candidates(view)` lists the positions to evaluate. */
+/** A route's rules with their prefilter. */
 export class RoutePlan<T> {
   readonly items: T[];
   readonly #always: number[] = [];
   readonly #slots: SlotFilter[] = [];
   #stamp: Int32Array;
   #gen = 0;
+  readonly #found: Int32Array;
+  readonly #all: Int32Array;
+  readonly #hits: number[] = [];
 
   constructor(items: T[], atomsOf: (item: T) => Atom[] | null) {
     this.items = items;
     this.#stamp = new Int32Array(items.length);
+    this.#found = new Int32Array(items.length);
+    this.#all = Int32Array.from(items.keys());
     const bySlot = new Map<
       number,
       { ac: AhoCorasick; ids: Map<string, number>; admits: number[][] }
@@ -189,11 +197,11 @@ export class RoutePlan<T> {
   }
 
   /**
-   * Marks the rules worth evaluating for this event; `isCandidate(pos)` then answers in O(1).
-   * Returns false when every rule is a candidate (nothing to prefilter on).
+   * Positions (in route order) of the rules worth evaluating for this event: those whose
+   * literal occurs in its field, and those without literals. The returned array is reused.
    */
-  mark(view: EventView): boolean {
-    if (this.#slots.length === 0) return false;
+  candidates(view: EventView): Int32Array {
+    if (this.#slots.length === 0) return this.#all;
     this.#gen++;
     if (this.#gen > 0x3fffffff) {
       this.#gen = 1;
@@ -201,33 +209,41 @@ export class RoutePlan<T> {
     }
     const gen = this.#gen;
     const stamp = this.#stamp;
-    for (const pos of this.#always) stamp[pos] = gen;
+    const found = this.#found;
+    let n = 0;
+    for (const pos of this.#always) {
+      stamp[pos] = gen;
+      found[n++] = pos;
+    }
+    const hits = this.#hits;
     for (const f of this.#slots) {
-      const admits = f.admits;
-      const hit = (id: number): void => {
-        const list = admits[id]!;
-        for (let k = 0; k < list.length; k++) stamp[list[k]!] = gen;
-      };
-      if (f.slot === KEYWORD_SLOT) {
-        f.ac.scan(view.keywordText(), hit);
-        continue;
-      }
-      const lower = view.lower(f.slot);
-      if (lower !== undefined) f.ac.scan(lower, hit);
+      hits.length = 0;
+      if (f.slot === KEYWORD_SLOT) f.ac.scan(view.keywordText(), hits);
       else {
-        const v = view.value(f.slot);
-        if (Array.isArray(v)) {
-          for (const el of v as unknown[]) {
-            const s = scalarString(el);
-            if (s !== undefined) f.ac.scan(s.toLowerCase(), hit);
+        const lower = view.lower(f.slot);
+        if (lower !== undefined) f.ac.scan(lower, hits);
+        else {
+          const v = view.value(f.slot);
+          if (Array.isArray(v)) {
+            for (const el of v as unknown[]) {
+              const s = scalarString(el);
+              if (s !== undefined) f.ac.scan(s.toLowerCase(), hits);
+            }
+          }
+        }
+      }
+      const admits = f.admits;
+      for (let h = 0; h < hits.length; h++) {
+        const list = admits[hits[h]!]!;
+        for (let k = 0; k < list.length; k++) {
+          const pos = list[k]!;
+          if (stamp[pos] !== gen) {
+            stamp[pos] = gen;
+            found[n++] = pos;
           }
         }
       }
     }
-    return true;
-  }
-
-  isCandidate(pos: number): boolean {
-    return this.#stamp[pos] === this.#gen;
+    return found.subarray(0, n).sort();
   }
 }
