@@ -109,6 +109,11 @@ export class SigmaEngine {
   readonly #routes = new Map<string, RoutePlan<Compiled>>();
   readonly #evtxServiceByChannel = new Map<string, string>();
   readonly #evtxCategories = new Map<string, CategoryMapping[]>();
+  /** per pipeline, resolvers built once rather than per event */
+  readonly #meta = new Map<
+    Pipeline,
+    { detect?: Resolver; time: Resolver[]; chSlot: number; idSlot: number }
+  >();
   #evaluated = 0;
 
   constructor(options: EngineOptions) {
@@ -137,6 +142,26 @@ export class SigmaEngine {
           this.#evtxCategories.set(k, list);
         }
       }
+    }
+    for (const p of this.#pipelines) {
+      const meta = {
+        detect: p.detect !== undefined && p.classifier ? pathResolver(p.detect) : undefined,
+        time: (p.timeFields ?? []).map((t) => pathResolver(t)),
+        chSlot: -1,
+        idSlot: -1,
+      };
+      if (p.classifier) {
+        const base = { pipeline: p, key: p.name };
+        const chPaths = this.#paths(p.classifier.serviceField, base);
+        const idPaths = this.#paths(p.classifier.idField, base);
+        meta.chSlot = this.#slot(chPaths.join('\u0001'), () =>
+          firstOf(chPaths.map((x) => pathResolver(x))),
+        );
+        meta.idSlot = this.#slot(idPaths.join('\u0001'), () =>
+          firstOf(idPaths.map((x) => pathResolver(x))),
+        );
+      }
+      this.#meta.set(p, meta);
     }
     // Every rule compiles once now, so errors show before the first event; other field-mapping
     // variants (which cannot fail where this one succeeded) compile when an event first needs them.
@@ -317,25 +342,19 @@ export class SigmaEngine {
     });
   }
 
-  #routeClassified(p: Pipeline): { list: RoutePlan<Compiled>; ls: LogSource } {
+  #routeClassified(p: Pipeline): RoutePlan<Compiled> {
     const c = p.classifier!;
-    const chPaths = this.#paths(c.serviceField, { pipeline: p, key: p.name });
-    const idPaths = this.#paths(c.idField, { pipeline: p, key: p.name });
-    const chSlot = this.#slot(chPaths.join('\u0001'), () =>
-      firstOf(chPaths.map((x) => pathResolver(x))),
-    );
-    const idSlot = this.#slot(idPaths.join('\u0001'), () =>
-      firstOf(idPaths.map((x) => pathResolver(x))),
-    );
-    const channel = this.#view.lower(chSlot) ?? '';
-    const id = scalarString(this.#view.value(idSlot)) ?? '';
+    const meta = this.#meta.get(p)!;
+    const channel = this.#view.lower(meta.chSlot) ?? '';
+    const id = scalarString(this.#view.value(meta.idSlot)) ?? '';
+    const routeKey = `${p.name}\u0000${channel}\u0000${id}`;
+    const cached = this.#routes.get(routeKey);
+    if (cached) return cached;
     const service = this.#evtxServiceByChannel.get(`${p.name}\u0000${channel}`);
     const cats = service
       ? (this.#evtxCategories.get(`${p.name}\u0000${service}\u0000${id}`) ?? [])
       : [];
-    const ls: LogSource = { product: c.product, service };
-    if (cats.length === 1) ls.category = cats[0]!.category;
-    const list = this.#route(`${p.name}\u0000${channel}\u0000${id}`, () => {
+    return this.#route(routeKey, () => {
       const out: Compiled[] = [];
       this.rules.forEach((rule, i) => {
         if (!this.#ok[i]) return;
@@ -354,12 +373,11 @@ export class SigmaEngine {
       });
       return out;
     });
-    return { list, ls };
   }
 
   #eventTime(p: Pipeline, root: Record<string, unknown>): number | undefined {
-    for (const path of p.timeFields ?? []) {
-      const v = pathResolver(path)(root);
+    for (const resolve of this.#meta.get(p)?.time ?? []) {
+      const v = resolve(root);
       if (v === undefined || v === null) continue;
       if (typeof v === 'number') return v < 1e11 ? v * 1000 : v;
       if (typeof v === 'string') {
@@ -385,7 +403,6 @@ export class SigmaEngine {
     let root: Record<string, unknown> = event;
     let message: string | undefined;
     let list: RoutePlan<Compiled>;
-    let ls: LogSource;
     let timeMs: number | undefined;
     let pipeline = this.#default;
     const fields = event['fields'];
@@ -394,24 +411,26 @@ export class SigmaEngine {
       if (isRecord(fields) && isRecord(evLs)) {
         root = fields;
         message = typeof event['message'] === 'string' ? event['message'] : undefined;
-        ls = normaliseLs(evLs);
         this.#view.reset(root, message);
-        list = this.#routeByLogsource(ls);
+        list = this.#routeByLogsource(normaliseLs(evLs));
         const t = typeof event['eventTime'] === 'string' ? Date.parse(event['eventTime']) : NaN;
         timeMs = Number.isNaN(t) ? this.#eventTime(pipeline, root) : t;
       } else {
         this.#view.reset(root);
-        const classified = this.#pipelines.find(
-          (p) => p.detect !== undefined && p.classifier && isRecord(pathResolver(p.detect)(root)),
-        );
+        let classified: Pipeline | undefined;
+        for (const p of this.#pipelines) {
+          const d = this.#meta.get(p)?.detect;
+          if (d && isRecord(d(root))) {
+            classified = p;
+            break;
+          }
+        }
         if (classified) {
           pipeline = classified;
-          ({ list, ls } = this.#routeClassified(classified));
+          list = this.#routeClassified(classified);
         } else if (options.logsource) {
-          ls = normaliseLs(options.logsource);
-          list = this.#routeByLogsource(ls);
+          list = this.#routeByLogsource(normaliseLs(options.logsource));
         } else {
-          ls = {};
           list = this.#routeAll();
         }
         timeMs = this.#eventTime(pipeline, root);
