@@ -56,7 +56,8 @@ function specAtoms(specs: ValueSpec[], slot: number): Atom[] | null {
       if (text === undefined || text !== String(sp.num)) return null;
     }
     const lit = longestLiteral(sp.s);
-    if (lit === undefined) return null;
+    // keyword leaves are scanned one by one, so a literal spanning lines is left to the rule
+    if (lit === undefined || (slot === KEYWORD_SLOT && lit.includes('\n'))) return null;
     out.push({ slot, lit });
   }
   return out;

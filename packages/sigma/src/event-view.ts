@@ -115,7 +115,7 @@ export class EventView {
   private vals: unknown[] = [];
   private lowers: (string | undefined)[] = [];
   private kwStamp = 0;
-  private kwLower = '';
+  private kwLower: string | undefined;
   private kwLeaves: string[] = [];
 
   constructor(private readonly resolvers: Resolver[]) {}
@@ -172,7 +172,7 @@ export class EventView {
     };
     visit(this.root, 0);
     this.kwLeaves = leaves;
-    this.kwLower = leaves.join('\n').toLowerCase();
+    this.kwLower = undefined;
     this.kwStamp = this.gen;
   }
 
@@ -185,6 +185,7 @@ export class EventView {
   /** All scalar values joined by newlines and lower-cased, for plain keyword `contains`. */
   keywordText(): string {
     this.collectKeywords();
+    this.kwLower ??= this.kwLeaves.join('\n').toLowerCase();
     return this.kwLower;
   }
 }

@@ -10,6 +10,20 @@ import type { EventView } from './event-view.js';
 import { scalarString } from './event-view.js';
 
 /**
+ * Lower-case mapping of every UTF-16 code unit, so scans fold case as they read instead of
+ * allocating a lower-cased copy of each field; 0xffff marks the few characters whose lower
+ * case is not one code unit (the scan then falls back to `toLowerCase`).
+ */
+const FOLD = (() => {
+  const t = new Uint16Array(65536);
+  for (let c = 0; c < 65536; c++) {
+    const l = String.fromCharCode(c).toLowerCase();
+    t[c] = l.length === 1 ? l.charCodeAt(0) : 0xffff;
+  }
+  return t;
+})();
+
+/**
  * Multi-literal search over lower-cased text; reports the ids of the literals it contains.
  * Built as a trie of Maps, then packed into typed arrays: the root has a direct table over
  * all char codes, other nodes keep their few transitions sorted in one shared array.
@@ -112,8 +126,8 @@ export class AhoCorasick {
   }
 
   /**
-   * Appends to `hits` the id of every literal occurring in `text` (an id may repeat). No
-   * callback and no allocation: this runs for every field of every event.
+   * Appends to `hits` the id of every literal occurring in `text`, compared case-insensitively
+   * (an id may repeat). No callback and no allocation: this runs for every field of every event.
    */
   scan(text: string, hits: number[]): void {
     if (!this.#built) this.build();
@@ -122,9 +136,16 @@ export class AhoCorasick {
     const outStart = this.#outStart;
     const outCount = this.#outCount;
     const outIds = this.#outIds;
+    const mark = hits.length;
     let node = 0;
     for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
+      const c = FOLD[text.charCodeAt(i)]!;
+      if (c === 0xffff) {
+        // a character that lower-cases to several: redo this text the slow, exact way
+        hits.length = mark;
+        this.#scanLowered(text.toLowerCase(), hits);
+        return;
+      }
       let t = node === 0 ? root[c]! : this.#goto(node, c);
       while (t < 0 && node !== 0) {
         node = fail[node]!;
@@ -136,6 +157,21 @@ export class AhoCorasick {
         const os = outStart[node]!;
         for (let j = os; j < os + oc; j++) hits.push(outIds[j]!);
       }
+    }
+  }
+
+  #scanLowered(text: string, hits: number[]): void {
+    let node = 0;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      let t = node === 0 ? this.#root[c]! : this.#goto(node, c);
+      while (t < 0 && node !== 0) {
+        node = this.#fail[node]!;
+        t = node === 0 ? this.#root[c]! : this.#goto(node, c);
+      }
+      node = t < 0 ? 0 : t;
+      const os = this.#outStart[node]!;
+      for (let j = os; j < os + this.#outCount[node]!; j++) hits.push(this.#outIds[j]!);
     }
   }
 }
@@ -218,17 +254,16 @@ export class RoutePlan<T> {
     const hits = this.#hits;
     for (const f of this.#slots) {
       hits.length = 0;
-      if (f.slot === KEYWORD_SLOT) f.ac.scan(view.keywordText(), hits);
-      else {
-        const lower = view.lower(f.slot);
-        if (lower !== undefined) f.ac.scan(lower, hits);
-        else {
-          const v = view.value(f.slot);
-          if (Array.isArray(v)) {
-            for (const el of v as unknown[]) {
-              const s = scalarString(el);
-              if (s !== undefined) f.ac.scan(s.toLowerCase(), hits);
-            }
+      if (f.slot === KEYWORD_SLOT) {
+        for (const leaf of view.keywordLeaves()) f.ac.scan(leaf, hits);
+      } else {
+        const v = view.value(f.slot);
+        const str = scalarString(v);
+        if (str !== undefined) f.ac.scan(str, hits);
+        else if (Array.isArray(v)) {
+          for (const el of v as unknown[]) {
+            const e = scalarString(el);
+            if (e !== undefined) f.ac.scan(e, hits);
           }
         }
       }
