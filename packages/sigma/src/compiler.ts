@@ -45,11 +45,100 @@ function longestLiteral(s: SigmaString): string | undefined {
   return best === '' ? undefined : best.toLowerCase();
 }
 
+/**
+ * A literal every match of a regular expression must contain, or undefined when none can be
+ * named safely: only runs of plain characters at the top level count (no alternation there,
+ * nothing inside groups or classes, a character made optional by its quantifier excluded).
+ */
+export function regexLiteral(source: string): string | undefined {
+  let best = '';
+  let run = '';
+  let depth = 0;
+  const end = (): void => {
+    if (run.length > best.length) best = run;
+    run = '';
+  };
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i]!;
+    if (depth > 0) {
+      if (c === '\\') i++;
+      else if (c === '[') {
+        const close = classEnd(source, i);
+        if (close < 0) return undefined;
+        i = close;
+      } else if (c === '(') depth++;
+      else if (c === ')') depth--;
+      continue;
+    }
+    let lit: string | undefined;
+    let next = i + 1;
+    if (c === '\\') {
+      const e = source[i + 1];
+      if (e === undefined) return undefined;
+      next = i + 2;
+      if (/[^A-Za-z0-9]/.test(e)) lit = e;
+      else if (e === 'x' || e === 'u' || e === 'c' || /[0-9]/.test(e))
+        return best || run || undefined;
+    } else if (c === '|') return undefined;
+    else if (c === '(') {
+      end();
+      depth = 1;
+      continue;
+    } else if (c === '[') {
+      end();
+      const close = classEnd(source, i);
+      if (close < 0) return undefined;
+      i = close;
+      continue;
+    } else if (c === '{') {
+      end();
+      const close = source.indexOf('}', i);
+      if (close < 0) return undefined;
+      i = close;
+      continue;
+    } else if (!'.^$*+?}'.includes(c)) lit = c;
+    const q = source[next];
+    if (lit === undefined) {
+      end();
+      i = next - 1;
+      continue;
+    }
+    if (q === '?' || q === '*' || (q === '{' && /^\{0[,}]/.test(source.slice(next)))) {
+      end();
+      i = next - 1;
+      continue;
+    }
+    run += lit;
+    if (q === '+' || q === '{') end();
+    i = next - 1;
+  }
+  end();
+  if (depth !== 0) return undefined;
+  return best === '' ? undefined : best.toLowerCase();
+}
+
+function classEnd(source: string, open: number): number {
+  let i = open + 1;
+  if (source[i] === '^') i++;
+  if (source[i] === ']') i++;
+  for (; i < source.length; i++) {
+    if (source[i] === '\\') i++;
+    else if (source[i] === ']') return i;
+  }
+  return -1;
+}
+
 /** Atoms of one OR group of value specs on a slot; null when some value has no literal. */
 function specAtoms(specs: ValueSpec[], slot: number): Atom[] | null {
   const out: Atom[] = [];
   for (const sp of specs) {
     if (sp.t === 'never') continue;
+    if (sp.t === 're') {
+      const lit = regexLiteral(sp.re.source);
+      if (lit === undefined || lit.includes('\n')) return null;
+      out.push({ slot, lit });
+      continue;
+    }
     if (sp.t !== 'str') return null;
     if (sp.num !== undefined) {
       const text = plainString(sp.s);
@@ -414,9 +503,7 @@ export function compileItem(item: DetectionItem, ctx: CompileContext): Pred {
   }
   ctx.warnings.push(...spec.warnings);
   if (spec.field === null) {
-    const kw = spec.groups.map((g) =>
-      g.some((x) => x.t === 're') ? null : specAtoms(g, KEYWORD_SLOT),
-    );
+    const kw = spec.groups.map((g) => specAtoms(g, KEYWORD_SLOT));
     return note(ctx, keywordItem(spec), spec.all ? bestOf(kw) : unionOf(kw));
   }
   ctx.fieldsUsed.add(spec.field);
