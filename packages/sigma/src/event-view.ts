@@ -31,6 +31,23 @@ function strippedLookup(obj: Record<string, unknown>, key: string): unknown {
   return real === undefined ? undefined : obj[real];
 }
 
+const dotted = new WeakMap<object, boolean>();
+
+function hasDottedKeys(obj: Record<string, unknown>): boolean {
+  let d = dotted.get(obj);
+  if (d === undefined) {
+    d = false;
+    for (const k in obj) {
+      if (k.includes('.')) {
+        d = true;
+        break;
+      }
+    }
+    dotted.set(obj, d);
+  }
+  return d;
+}
+
 function walk(obj: unknown, segs: string[], from: number, depth: number, loose = false): unknown {
   if (depth > MAX_DEPTH) return undefined;
   if (from === segs.length) return obj;
@@ -43,12 +60,18 @@ function walk(obj: unknown, segs: string[], from: number, depth: number, loose =
     }
     return undefined;
   }
-  // exact (possibly dotted) keys first, longest first, then shorter splits
-  for (let to = segs.length; to > from; to--) {
-    const key = to - from === 1 ? seg : segs.slice(from, to).join('.');
-    if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
-    const found = walk(obj[key], segs, to, depth + 1, loose);
+  if (Object.prototype.hasOwnProperty.call(obj, seg)) {
+    const found = walk(obj[seg], segs, from + 1, depth + 1, loose);
     if (found !== undefined) return found;
+  }
+  // keys holding dots (`{ source: { 'geo.country': … } }`), longest first; most objects have none
+  if (from < segs.length - 1 && hasDottedKeys(obj)) {
+    for (let to = segs.length; to > from + 1; to--) {
+      const key = segs.slice(from, to).join('.');
+      if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
+      const found = walk(obj[key], segs, to, depth + 1, loose);
+      if (found !== undefined) return found;
+    }
   }
   if (loose && from === segs.length - 1) return strippedLookup(obj, seg);
   return undefined;
