@@ -1,24 +1,14 @@
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPrahari, startServe } from './testing.js';
 
-const BIN = resolve(import.meta.dirname, '../bin/prahari.js');
 let dir: string;
 
-/** Runs the built `prahari` binary as a person would, in a scratch folder. */
-function prahari(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
-  const res = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    input: options.input ?? '',
-    env: { PATH: process.env.PATH ?? '', HOME: dir, ...options.env },
-    timeout: 30_000,
-  });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-}
+const prahari = (args: string[], options: { input?: string; env?: Record<string, string> } = {}) =>
+  runPrahari(dir, args, options);
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'prahari-cli-'));
@@ -130,29 +120,21 @@ describe('prahari CLI', { timeout: 120_000 }, () => {
 
   it('serve prints how to log in, answers /healthz, and stops cleanly on SIGTERM', async () => {
     const serveDir = mkdtempSync(join(tmpdir(), 'prahari-serve-'));
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn'], {
-      cwd: serveDir,
-      env: { PATH: process.env.PATH ?? '' },
-    });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    const exited = new Promise<number | null>((r) => child.on('exit', r));
+    const server = await startServe(serveDir);
     try {
-      await expect.poll(() => out, { timeout: 20_000 }).toMatch(/password: \S{20}/);
-      const url = /running at (http:\/\/\S+)/.exec(out)![1]!;
-      const password = /password: (\S{20})/.exec(out)![1]!;
-      expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ status: 'ok' });
-      const login = await fetch(`${url}/api/v1/auth/login`, {
+      const password = /password: (\S{20})/.exec(server.output())![1]!;
+      expect(server.output()).toMatch(/API documentation: http:\/\/127\.0\.0\.1:\d+\/api\/docs/);
+      expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
+      const login = await fetch(`${server.url}/api/v1/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ username: 'admin', password }),
       });
       expect(login.status).toBe(200);
     } finally {
-      child.kill('SIGTERM');
+      expect(await server.stop()).toBe(0);
     }
-    expect(await exited).toBe(0);
-    expect(out).toMatch(/SIGTERM: stopping Prahari/);
+    expect(server.output()).toMatch(/SIGTERM: stopping Prahari/);
     rmSync(serveDir, { recursive: true, force: true });
   });
 });

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerApiKeyCommand } from './commands/apikey.js';
+import { registerArchiveCommand } from './commands/archive.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerDeadLetterCommand } from './commands/deadletter.js';
 import { registerDetectCommand } from './commands/detect.js';
@@ -28,6 +29,7 @@ registerAuditCommand(program);
 registerIngestCommand(program);
 registerSearchCommand(program);
 registerDeadLetterCommand(program);
+registerArchiveCommand(program);
 registerRulesCommand(program);
 registerDetectCommand(program);
 

@@ -4,3 +4,8 @@ export * from './datadir.js';
 export * from './open-store.js';
 export * from './services.js';
 export type { Actor, ChainStatus } from './modules/audit/service.js';
+export { DeadLetterService } from './modules/ingest/deadletters.js';
+export { IngestPipeline, type RawMessage, type SubmitResult } from './modules/ingest/pipeline.js';
+export { splitIngestBody } from './modules/ingest/http-body.js';
+export { Metrics } from './http/metrics.js';
+export { RetentionService } from './modules/ingest/retention.js';

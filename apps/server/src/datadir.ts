@@ -85,6 +85,16 @@ export class InstanceLock {
     );
   }
 
+  /** The pid of a live server holding the data directory, or null. */
+  static holder(dataDir: string): number | null {
+    try {
+      const pid = Number(readFileSync(join(dataDir, 'prahari.lock'), 'utf8').trim());
+      return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : null;
+    } catch {
+      return null;
+    }
+  }
+
   release(): void {
     rmSync(this.file, { force: true });
   }

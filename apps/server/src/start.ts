@@ -1,5 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { systemClock, type Clock } from '@prahari/core';
+import { SYSTEM_PRINCIPAL, systemClock, type Clock } from '@prahari/core';
+import { RawArchive } from '@prahari/ingest';
+import { join } from 'node:path';
 import type { Store } from '@prahari/store';
 import { buildApp } from './app.js';
 import type { Config } from './config/index.js';
@@ -9,6 +11,8 @@ import { createServices, type Services } from './services.js';
 import { Metrics } from './http/metrics.js';
 import { IngestPipeline } from './modules/ingest/pipeline.js';
 import { SourceService } from './modules/sources/service.js';
+import { RetentionService } from './modules/ingest/retention.js';
+import { DeadLetterService } from './modules/ingest/deadletters.js';
 import { startSyslogListeners, type SyslogListeners } from './modules/ingest/listeners.js';
 
 export interface RunningServer {
@@ -17,6 +21,8 @@ export interface RunningServer {
   store: Store;
   services: Services;
   pipeline: IngestPipeline;
+  archive: RawArchive;
+  retention: RetentionService;
   syslog: SyslogListeners;
   /** set on the first start of an empty database */
   initialAdmin: { username: string; password: string; generated: boolean } | null;
@@ -35,13 +41,33 @@ export async function startServer(
   const { path } = prepareDataDir(config.dataDir);
   const lock = InstanceLock.acquire(path);
   let opened: Store | undefined;
+  let openedArchive: RawArchive | undefined;
   try {
     const store = await openStore(config);
     opened = store;
     const services = await createServices(store, config, clock);
     const initialAdmin = await services.auth.bootstrapAdmin(config.auth.initialAdminPassword);
+    const archive = await RawArchive.open({
+      dir: join(path, 'archive'),
+      clock,
+      retentionDays: config.ingest.archiveRetentionDays,
+    });
+    openedArchive = archive;
+    if (archive.recovery) {
+      await services.audit.record(
+        { principal: SYSTEM_PRINCIPAL, ip: null },
+        { action: 'archive.recover', target: 'archive', details: { ...archive.recovery } },
+      );
+    }
+    const retention = new RetentionService(
+      store,
+      archive,
+      services.audit,
+      clock,
+      config.ingest.hotRetentionDays,
+    );
     const metrics = new Metrics();
-    const pipeline = new IngestPipeline(store, null, clock, metrics, config.ingest);
+    const pipeline = new IngestPipeline(store, archive, clock, metrics, config.ingest);
     let syslog: SyslogListeners | undefined;
     const app = await buildApp({
       config,
@@ -53,8 +79,15 @@ export async function startServer(
         store,
         clock,
         listeners: () => ({ udpPort: syslog?.udpPort ?? null, tcpPort: syslog?.tcpPort ?? null }),
+        archive,
         sources: new SourceService(store.sources, services.audit, clock, () =>
           pipeline.reloadSources(),
+        ),
+        deadLetters: new DeadLetterService(
+          store,
+          services.audit,
+          clock,
+          config.ingest.defaultTimezone,
         ),
       },
       ...(options.logger !== undefined && { logger: options.logger }),
@@ -86,6 +119,23 @@ export async function startServer(
       60 * 60_000,
     );
     prune.unref();
+    const logFailure = (what: string) => (err: unknown) => app.log.error({ err }, `${what} failed`);
+    // Seal finished days promptly (their manifests anchor the chain); enforce retention daily,
+    // and once at start so a server that was off for a while catches up.
+    const seal = setInterval(
+      () => void retention.sealDue().catch(logFailure('archive sealing')),
+      60_000,
+    );
+    seal.unref();
+    const daily = setInterval(
+      () => void retention.enforce().catch(logFailure('retention')),
+      86_400_000,
+    );
+    daily.unref();
+    const startupMaintenance = retention
+      .sealDue()
+      .then(() => retention.enforce())
+      .catch(logFailure('retention at start'));
     let closing: Promise<void> | undefined;
     return {
       app,
@@ -93,20 +143,27 @@ export async function startServer(
       store,
       services,
       pipeline,
+      archive,
+      retention,
       syslog: listeners,
       initialAdmin,
       close: () =>
         (closing ??= (async () => {
           clearInterval(prune);
+          clearInterval(seal);
+          clearInterval(daily);
+          await startupMaintenance;
           // Stop receiving, write what was received, then stop serving.
           await listeners.close();
           await pipeline.close();
+          await archive.close();
           await app.close();
           await store.close();
           lock.release();
         })()),
     };
   } catch (err) {
+    await openedArchive?.close();
     await opened?.close();
     lock.release();
     throw err;

@@ -10,9 +10,6 @@ import type {
 } from './repositories.js';
 import type { Database, DeadLettersTable, EventsTable } from './schema.js';
 
-/** Rows per INSERT statement: well under SQLite's 32,766 bound parameters at 22 columns a row. */
-const ROWS_PER_INSERT = 500;
-
 function text(value: unknown): string | null {
   if (value === undefined || value === null || value === '') return null;
   return typeof value === 'string'
@@ -76,55 +73,19 @@ export function fromEventRow(r: Selectable<EventsTable>): EventRecord {
   };
 }
 
-export class KyselyEventRepository implements EventRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+/** Writes a whole batch atomically; the fast path differs per database. */
+export interface EventBatchWriter {
+  write(batch: IngestBatch): Promise<boolean>;
+}
 
-  async writeBatch(batch: IngestBatch): Promise<boolean> {
-    return this.db.transaction().execute(async (trx) => {
-      if (batch.idempotency) {
-        const seen = await trx
-          .selectFrom('ingest_batches')
-          .select('idempotency_key')
-          .where('idempotency_key', '=', batch.idempotency.key)
-          .where('principal_id', '=', batch.idempotency.principalId)
-          .executeTakeFirst();
-        if (seen) return false;
-        await trx
-          .insertInto('ingest_batches')
-          .values({
-            idempotency_key: batch.idempotency.key,
-            principal_id: batch.idempotency.principalId,
-            received_at: batch.idempotency.receivedAt,
-            accepted: batch.events.length,
-            dead_lettered: batch.deadLetters.length,
-          })
-          .execute();
-      }
-      for (let i = 0; i < batch.events.length; i += ROWS_PER_INSERT) {
-        await trx
-          .insertInto('events')
-          .values(batch.events.slice(i, i + ROWS_PER_INSERT).map(toEventRow))
-          .execute();
-      }
-      for (let i = 0; i < batch.deadLetters.length; i += ROWS_PER_INSERT) {
-        await trx
-          .insertInto('dead_letters')
-          .values(
-            batch.deadLetters.slice(i, i + ROWS_PER_INSERT).map((d) => ({
-              received_at: d.receivedAt,
-              listener: d.listener,
-              source_ip: d.sourceIp,
-              source_port: d.sourcePort,
-              parser_hint: d.parserHint,
-              reason: d.reason,
-              raw: d.raw,
-              last_retry_at: null,
-            })),
-          )
-          .execute();
-      }
-      return true;
-    });
+export class KyselyEventRepository implements EventRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly writer: EventBatchWriter,
+  ) {}
+
+  writeBatch(batch: IngestBatch): Promise<boolean> {
+    return this.writer.write(batch);
   }
 
   async findIdempotent(key: string, principalId: string) {
@@ -214,15 +175,6 @@ export class KyselyDeadLetterRepository implements DeadLetterRepository {
       .groupBy('status')
       .execute();
     return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
-  }
-
-  async markReprocessed(seqs: number[], at: string): Promise<void> {
-    if (seqs.length === 0) return;
-    await this.db
-      .updateTable('dead_letters')
-      .set((eb) => ({ status: 'reprocessed', retries: eb('retries', '+', 1), last_retry_at: at }))
-      .where('seq', 'in', seqs)
-      .execute();
   }
 
   async markRetryFailed(seq: number, reason: string, at: string): Promise<void> {

@@ -147,6 +147,8 @@ export interface IngestBatch {
   deadLetters: NewDeadLetter[];
   /** HTTP batches may carry a key; a batch whose key was already committed is not written again */
   idempotency?: { key: string; principalId: string; receivedAt: string };
+  /** dead letters these events came from, marked reprocessed in the same transaction */
+  reprocessed?: { seqs: number[]; at: string };
 }
 
 export interface EventRepository {
@@ -175,7 +177,6 @@ export interface DeadLetterQuery {
 export interface DeadLetterRepository {
   list(q: DeadLetterQuery): Promise<DeadLetterRecord[]>;
   countByStatus(): Promise<Record<string, number>>;
-  markReprocessed(seqs: number[], at: string): Promise<void>;
   markRetryFailed(seq: number, reason: string, at: string): Promise<void>;
 }
 

@@ -25,16 +25,26 @@ export class KyselySourceRepository implements SourceRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
   async list(): Promise<SourceRow[]> {
-    return (await this.db.selectFrom('sources').selectAll().orderBy('name').execute()).map(toSource);
+    return (await this.db.selectFrom('sources').selectAll().orderBy('name').execute()).map(
+      toSource,
+    );
   }
 
   async findById(id: string): Promise<SourceRow | undefined> {
-    const r = await this.db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('sources')
+      .selectAll()
+      .where('id', '=', id)
+      .executeTakeFirst();
     return r && toSource(r);
   }
 
   async findByName(name: string): Promise<SourceRow | undefined> {
-    const r = await this.db.selectFrom('sources').selectAll().where('name', '=', name).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('sources')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst();
     return r && toSource(r);
   }
 

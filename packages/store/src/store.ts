@@ -8,7 +8,12 @@ import {
   KyselyUserRepository,
 } from './kysely-repositories.js';
 import { migrationsFor } from './migrations/index.js';
-import { KyselyDeadLetterRepository, KyselyEventRepository } from './event-repositories.js';
+import {
+  KyselyDeadLetterRepository,
+  KyselyEventRepository,
+  type EventBatchWriter,
+} from './event-repositories.js';
+import { SqliteEventWriter } from './sqlite-event-writer.js';
 import { EventSearcher } from './event-search.js';
 import { KyselySourceRepository } from './source-repository.js';
 import type {
@@ -52,12 +57,13 @@ export class Store {
   private constructor(
     readonly db: Kysely<Database>,
     readonly dialect: DialectHelper,
+    eventWriter: EventBatchWriter,
   ) {
     this.users = new KyselyUserRepository(db);
     this.sessions = new KyselySessionRepository(db);
     this.apiKeys = new KyselyApiKeyRepository(db);
     this.audit = new KyselyAuditRepository(db);
-    this.events = new KyselyEventRepository(db);
+    this.events = new KyselyEventRepository(db, eventWriter);
     this.deadLetters = new KyselyDeadLetterRepository(db);
     this.search = new EventSearcher(db, dialect);
     this.sources = new KyselySourceRepository(db);
@@ -74,7 +80,11 @@ export class Store {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    return new Store(db, sqliteDialect);
+    let writer: SqliteEventWriter | undefined;
+    return new Store(db, sqliteDialect, {
+      // The writer's statements need the tables, which exist only after migrate().
+      write: (batch) => (writer ??= new SqliteEventWriter(db, sqlite)).write(batch),
+    });
   }
 
   /** Applies pending migrations in order; throws naming the migration that failed. */

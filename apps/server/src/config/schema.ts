@@ -114,18 +114,24 @@ export const ConfigSchema = Type.Object(
           maximum: 100_000,
           description: 'events written per transaction at most',
         }),
-        batchMaxDelayMs: Type.Integer({
-          default: 50,
-          minimum: 0,
-          maximum: 10_000,
-          description: 'longest wait to fill a batch before writing',
-        }),
         queueMaxEvents: Type.Integer({
           default: 50_000,
           minimum: 100,
           maximum: 10_000_000,
           description:
             'events waiting for the writer before TCP stops reading and HTTP answers 503',
+        }),
+        archiveRetentionDays: Type.Integer({
+          default: 180,
+          minimum: 1,
+          maximum: 36_500,
+          description: 'days the raw-log archive keeps every message (CERT-In: at least 180)',
+        }),
+        hotRetentionDays: Type.Integer({
+          default: 30,
+          minimum: 1,
+          maximum: 36_500,
+          description: 'days parsed events stay searchable in the database',
         }),
         defaultTimezone: Type.String({
           default: 'UTC',

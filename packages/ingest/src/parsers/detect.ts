@@ -181,6 +181,11 @@ function detect(text: string, ctx: ParseContext): ParseResult {
       const r = jsonEvent(o, ctx, text);
       return ok(r.parser, r.outcome);
     }
+    // A JSON record that is cut or broken goes to the dead letters with the reason, rather than
+    // becoming a text event whose fields nobody can search. Several whole objects on one line
+    // (CloudTrail exports do this) are readable text, so they stay events, and so does a record
+    // the framer cut at the size limit (flagged truncated).
+    if (!ctx.truncated && !/after JSON/.test(o)) return fail(`not valid JSON (${o})`);
   } else if (c === 0x43 /* C */ && text.startsWith('CEF:')) {
     return ok('cef', parseCef(text, ctx));
   } else if (c === 0x4c /* L */ && text.startsWith('LEEF:')) {

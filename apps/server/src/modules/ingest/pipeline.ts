@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@prahari/core';
-import { parseMessage, type ParserName } from '@prahari/ingest';
+import {
+  parseMessage,
+  type ArchiveRecord,
+  type ParseResult,
+  type ParserName,
+} from '@prahari/ingest';
 import type { IngestBatch, NewDeadLetter, NewEvent, SourceRow, Store } from '@prahari/store';
 import type { Metrics } from '../../http/metrics.js';
 
@@ -20,25 +25,17 @@ export interface RawMessage {
   apiKeyId?: string;
   /** why the message was refused before parsing (a framing error): it goes straight to dead letters */
   rejected?: string;
-}
-
-export interface ArchiveRecord {
-  receivedAt: Date;
-  listener: string;
-  sourceIp: string | null;
-  sourcePort: number | null;
-  raw: Buffer;
-  flags?: string[];
+  /** already parsed by a file-level reader (Zeek TSV needs its header to read a line) */
+  parsed?: ParseResult;
 }
 
 /** The legal raw archive, written before the hot store so what is acknowledged is in both. */
 export interface ArchiveWriter {
-  append(records: ArchiveRecord[]): Promise<void>;
+  append(records: readonly ArchiveRecord[]): Promise<void>;
 }
 
 export interface PipelineOptions {
   batchMaxEvents: number;
-  batchMaxDelayMs: number;
   queueMaxEvents: number;
   defaultTimezone: string;
 }
@@ -76,7 +73,6 @@ export class OverloadedError extends Error {
 export class IngestPipeline {
   #queue: Pending[] = [];
   #queued = 0;
-  #timer: NodeJS.Timeout | undefined;
   #writing: Promise<void> | undefined;
   #drainWaiters: (() => void)[] = [];
   #closed = false;
@@ -119,14 +115,17 @@ export class IngestPipeline {
     );
   }
 
+  /** The named source of a message, when it is already known (no I/O: this runs per message). */
+  #knownSource(message: RawMessage): SourceRow | undefined {
+    return (
+      (message.apiKeyId && this.#sourcesByKey.get(message.apiKeyId)) ||
+      (message.sourceIp ? this.#sourcesByIp.get(message.sourceIp) : undefined)
+    );
+  }
+
   async #source(message: RawMessage): Promise<SourceRow | undefined> {
-    if (message.apiKeyId) {
-      const byKey = this.#sourcesByKey.get(message.apiKeyId);
-      if (byKey) return byKey;
-    }
-    if (!message.sourceIp) return undefined;
-    const known = this.#sourcesByIp.get(message.sourceIp);
-    if (known) return known;
+    const known = this.#knownSource(message);
+    if (known || !message.sourceIp) return known;
     // An unknown sender is still accepted, and listed so someone can name it.
     const now = this.clock.now().toISOString();
     const discovered: SourceRow = {
@@ -177,7 +176,7 @@ export class IngestPipeline {
       result: { accepted: 0, deadLettered: 0, duplicate: false, parsers: {} },
     };
     for (const m of messages) {
-      const source = await this.#source(m);
+      const source = this.#knownSource(m) ?? (m.sourceIp ? await this.#source(m) : undefined);
       const receivedAt = m.receivedAt.toISOString();
       const flags = m.truncated ? ['truncated'] : [];
       pending.archive.push({
@@ -191,14 +190,15 @@ export class IngestPipeline {
       this.metrics.eventsReceived.inc({ listener: m.listener });
       this.metrics.bytesReceived.inc({ listener: m.listener }, m.raw.length);
       const hint = m.parserHint ?? (source?.defaultParser as ParserName | null) ?? undefined;
-      const parsed: ReturnType<typeof parseMessage> = m.rejected
+      const parsed: ParseResult = m.rejected
         ? { ok: false, reason: m.rejected }
-        : parseMessage(m.raw, {
+        : (m.parsed ??
+          parseMessage(m.raw, {
             receivedAt: m.receivedAt,
             defaultTimezone: source?.timezone ?? this.options.defaultTimezone,
             ...(m.sourceIp && { sourceIp: m.sourceIp }),
             ...(hint && { hint }),
-          });
+          }));
       if (!parsed.ok) {
         pending.deadLetters.push({
           receivedAt,
@@ -224,7 +224,7 @@ export class IngestPipeline {
         message: parsed.event.message,
         raw: m.raw.toString('utf8'),
         fields: parsed.event.fields,
-        flags: [...flags, ...parsed.event.flags],
+        flags: parsed.event.flags,
       });
       pending.result.accepted++;
       pending.result.parsers[parsed.parser] = (pending.result.parsers[parsed.parser] ?? 0) + 1;
@@ -243,21 +243,15 @@ export class IngestPipeline {
     });
   }
 
+  /**
+   * Group commit: when the writer is idle a submission is written at once; while a write is under
+   * way, everything submitted meanwhile waits and goes into the next transaction together.
+   */
   #schedule(): void {
-    if (this.#writing) return;
-    if (this.#queued >= this.options.batchMaxEvents || this.options.batchMaxDelayMs === 0) {
-      this.#writing = this.#drain();
-    } else {
-      this.#timer ??= setTimeout(() => {
-        this.#timer = undefined;
-        this.#writing ??= this.#drain();
-      }, this.options.batchMaxDelayMs);
-    }
+    this.#writing ??= this.#drain();
   }
 
   async #drain(): Promise<void> {
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
     while (this.#queue.length > 0) {
       // An idempotent HTTP batch is written alone so that a repeat skips exactly that batch.
       const take: Pending[] = [];
@@ -340,8 +334,6 @@ export class IngestPipeline {
   /** Writes everything queued, then refuses new work. */
   async close(): Promise<void> {
     this.#closed = true;
-    clearTimeout(this.#timer);
-    this.#timer = undefined;
     if (this.#writing) await this.#writing;
     if (this.#queue.length > 0) await this.#drain();
   }

@@ -2,12 +2,13 @@ import { createGunzip } from 'node:zlib';
 import { Type } from 'typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import { PrahariError, ValidationError, parseQuery, type Clock } from '@prahari/core';
-import { parserNames, type ParserName } from '@prahari/ingest';
+import { parserNames, type ParserName, type RawArchive } from '@prahari/ingest';
 import type { Store } from '@prahari/store';
-import { requirePrincipal } from '../../http/auth.js';
+import { actorOf, requirePrincipal } from '../../http/auth.js';
 import { errorResponses } from '../common-schema.js';
 import { splitIngestBody } from './http-body.js';
 import type { SourceService } from '../sources/service.js';
+import type { DeadLetterService } from './deadletters.js';
 import { OverloadedError, type IngestPipeline } from './pipeline.js';
 
 const SENDERS = ['admin', 'analyst', 'ingest'] as const;
@@ -57,6 +58,8 @@ export interface IngestRouteDeps {
   clock: Clock;
   listeners: () => { udpPort: number | null; tcpPort: number | null };
   sources: SourceService;
+  deadLetters: DeadLetterService;
+  archive: RawArchive;
 }
 
 export function ingestRoutes(deps: IngestRouteDeps): FastifyPluginCallbackTypebox {
@@ -182,6 +185,7 @@ export function ingestRoutes(deps: IngestRouteDeps): FastifyPluginCallbackTypebo
         queueDepth: deps.pipeline.queued,
         deadLetters: await deps.store.deadLetters.countByStatus(),
         listeners: deps.listeners(),
+        archive: deps.archive.stats(),
       }),
     );
 
@@ -315,6 +319,40 @@ export function ingestRoutes(deps: IngestRouteDeps): FastifyPluginCallbackTypebo
           })),
           counts: await deps.store.deadLetters.countByStatus(),
         };
+      },
+    );
+
+    app.post(
+      '/deadletters/retry',
+      {
+        config: { access: ['admin', 'analyst'] },
+        schema: {
+          tags: ['ingest'],
+          summary:
+            'Parse pending dead letters again (all, or the given ones), optionally with a named parser',
+          body: Type.Object(
+            {
+              seqs: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 10_000 })),
+              parser: Type.Optional(
+                Type.String({ description: `one of ${parserNames.join(', ')}` }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      (request) => {
+        const { seqs, parser } = request.body;
+        if (parser !== undefined && !(parserNames as string[]).includes(parser)) {
+          throw new ValidationError(
+            `Parser '${parser}' does not exist; use one of ${parserNames.join(', ')}.`,
+            { field: 'parser' },
+          );
+        }
+        return deps.deadLetters.retry(actorOf(request), {
+          ...(seqs && { seqs }),
+          ...(parser && { parser: parser as ParserName }),
+        });
       },
     );
 

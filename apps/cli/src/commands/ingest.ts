@@ -1,0 +1,263 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { Command } from 'commander';
+import {
+  RawArchive,
+  ZeekTsvReader,
+  parserNames,
+  type ParseResult,
+  type ParserName,
+} from '@prahari/ingest';
+import {
+  IngestPipeline,
+  InstanceLock,
+  Metrics,
+  StartupError,
+  openStore,
+  prepareDataDir,
+  splitIngestBody,
+  type RawMessage,
+} from '@prahari/server/core';
+import { systemClock } from '@prahari/core';
+import { cliConfig, globalOptions, reportErrors } from '../context.js';
+import { Progress, fail, printJson } from '../output.js';
+import { callServer, remoteFrom, type RemoteOptions } from '../remote.js';
+
+interface IngestOptions extends RemoteOptions {
+  format: string;
+  batch: string;
+}
+
+const CHUNK = 1000;
+
+interface FileMessages {
+  messages: { raw: Buffer; parsed?: ParseResult }[];
+}
+
+/** Reads a log file (plain or gzip, or `-` for stdin) into messages, the way the HTTP API splits a body. */
+async function readMessages(file: string, format: string, receivedAt: Date): Promise<FileMessages> {
+  let data: Buffer;
+  try {
+    data = file === '-' ? await readStdin() : await readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw Object.assign(
+      new Error(
+        code === 'EISDIR'
+          ? `${file} is a folder; name the files in it (e.g. ${file}/*.json)`
+          : `${file} cannot be read (${code})`,
+      ),
+      { status: 400 },
+    );
+  }
+  if (data[0] === 0x1f && data[1] === 0x8b) data = gunzipSync(data);
+  const text = data.toString('utf8');
+  if (format === 'zeek-tsv' || (format === 'auto' && /^#separator /m.test(text.slice(0, 4096)))) {
+    // A Zeek TSV line means nothing without its header, so the file is read here, line by line.
+    const reader = new ZeekTsvReader();
+    const messages: FileMessages['messages'] = [];
+    for (const line of text.split('\n')) {
+      const outcome = reader.line(line, { receivedAt });
+      if (outcome === undefined) continue;
+      const parsed: ParseResult =
+        'ok' in outcome && outcome.ok === false
+          ? outcome
+          : {
+              ok: true,
+              parser: 'zeek',
+              event: outcome as Extract<typeof outcome, { eventTime: string }>,
+            };
+      messages.push({ raw: Buffer.from(line), parsed });
+    }
+    return { messages };
+  }
+  const split = splitIngestBody(data);
+  if (split.error) throw Object.assign(new Error(`${file}: ${split.error}`), { status: 400 });
+  return { messages: split.messages.map((raw) => ({ raw })) };
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+interface Summary {
+  files: number;
+  read: number;
+  stored: number;
+  deadLettered: number;
+  duplicates: number;
+  parsers: Record<string, number>;
+}
+
+export function registerIngestCommand(program: Command): void {
+  program
+    .command('ingest <file...>')
+    .description(
+      'read log files (plain or .gz; - for stdin) into Prahari: locally, or into a running server with --server',
+    )
+    .option('--format <format>', `auto, zeek-tsv, or a parser: ${parserNames.join(', ')}`, 'auto')
+    .option('--server <url>', 'send to a running server (e.g. http://127.0.0.1:7700)')
+    .option('--api-key <key>', 'API key (role ingest) for --server')
+    .option('--batch <n>', 'events per HTTP request with --server', '1000')
+    .action(
+      reportErrors(async (files: string[], options: IngestOptions, command: Command) => {
+        const opts = globalOptions(command);
+        if (
+          options.format !== 'auto' &&
+          options.format !== 'zeek-tsv' &&
+          !(parserNames as string[]).includes(options.format)
+        ) {
+          fail(
+            `--format '${options.format}' is unknown; use auto, zeek-tsv or one of ${parserNames.join(', ')}.`,
+          );
+        }
+        const hint =
+          options.format === 'auto' || options.format === 'zeek-tsv'
+            ? undefined
+            : (options.format as ParserName);
+        const summary: Summary = {
+          files: 0,
+          read: 0,
+          stored: 0,
+          deadLettered: 0,
+          duplicates: 0,
+          parsers: {},
+        };
+        const add = (
+          r: {
+            accepted: number;
+            deadLettered: number;
+            duplicate: boolean;
+            parsers: Record<string, number>;
+          },
+          n: number,
+        ) => {
+          if (r.duplicate) {
+            summary.duplicates += n;
+            return;
+          }
+          summary.stored += r.accepted;
+          summary.deadLettered += r.deadLettered;
+          for (const [p, c] of Object.entries(r.parsers))
+            summary.parsers[p] = (summary.parsers[p] ?? 0) + c;
+        };
+
+        const remote = remoteFrom(options);
+        if (remote) {
+          const batch = Math.max(1, Math.min(50_000, Number(options.batch) || 1000));
+          for (const file of files) {
+            const { messages } = await readMessages(file, options.format, new Date());
+            const progress = new Progress(`${basename(file)}`, messages.length);
+            for (let i = 0; i < messages.length; i += batch) {
+              const slice = messages.slice(i, i + batch);
+              // Zeek TSV lines go as the JSON records they were read into: the server cannot read a headerless line.
+              const lines = slice.map((m) =>
+                m.parsed?.ok ? JSON.stringify(m.parsed.event.fields) : m.raw.toString('utf8'),
+              );
+              const body = lines.join('\n');
+              // The same file slice always carries the same key, so re-running after a failure stores nothing twice.
+              const key = createHash('sha256')
+                .update(file)
+                .update(String(i))
+                .update(body)
+                .digest('hex')
+                .slice(0, 40);
+              const result = (await callServer(
+                remote,
+                'POST',
+                `/api/v1/ingest${hint ? `?parser=${hint}` : ''}`,
+                {
+                  data: body,
+                  contentType: 'application/x-ndjson',
+                  headers: { 'idempotency-key': key },
+                },
+              )) as {
+                accepted: number;
+                deadLettered: number;
+                duplicate: boolean;
+                parsers: Record<string, number>;
+              };
+              add(result, slice.length);
+              summary.read += slice.length;
+              progress.update(Math.min(i + batch, messages.length));
+            }
+            progress.done();
+            summary.files++;
+          }
+        } else {
+          const config = cliConfig(opts);
+          let lock: InstanceLock;
+          try {
+            lock = InstanceLock.acquire(prepareDataDir(config.dataDir).path);
+          } catch (err) {
+            if (err instanceof StartupError) {
+              fail(
+                `${err.message}\nTo add logs while it runs, send them to it: prahari ingest FILE --server http://${config.server.host}:${config.server.port} --api-key KEY`,
+              );
+            }
+            throw err;
+          }
+          const store = await openStore(config);
+          // Files read in locally are received messages like any other: the archive keeps them.
+          const archive = await RawArchive.open({
+            dir: join(prepareDataDir(config.dataDir).path, 'archive'),
+            clock: systemClock,
+            retentionDays: config.ingest.archiveRetentionDays,
+          });
+          const pipeline = new IngestPipeline(
+            store,
+            archive,
+            systemClock,
+            new Metrics(),
+            config.ingest,
+          );
+          try {
+            for (const file of files) {
+              const receivedAt = new Date();
+              const { messages } = await readMessages(file, options.format, receivedAt);
+              const progress = new Progress(`${basename(file)}`, messages.length);
+              for (let i = 0; i < messages.length; i += CHUNK) {
+                const slice = messages.slice(i, i + CHUNK);
+                const raw: RawMessage[] = slice.map((m) => ({
+                  raw: m.raw,
+                  receivedAt,
+                  listener: 'file',
+                  sourceIp: null,
+                  sourcePort: null,
+                  ...(hint && { parserHint: hint }),
+                  ...(m.parsed && { parsed: m.parsed }),
+                }));
+                add(await pipeline.submit(raw), slice.length);
+                summary.read += slice.length;
+                progress.update(Math.min(i + CHUNK, messages.length));
+              }
+              progress.done();
+              summary.files++;
+            }
+          } finally {
+            await pipeline.close();
+            await archive.close();
+            await store.close();
+            lock.release();
+          }
+        }
+
+        if (opts.json) return printJson(summary);
+        const parsers = Object.entries(summary.parsers)
+          .sort((a, b) => b[1] - a[1])
+          .map(([p, c]) => `${p} ${c}`)
+          .join(', ');
+        process.stdout.write(
+          `Read ${summary.read} message(s) from ${summary.files} file(s): ${summary.stored} stored, ${summary.deadLettered} dead-lettered` +
+            (summary.duplicates ? `, ${summary.duplicates} already stored before` : '') +
+            (parsers ? `.\nBy parser: ${parsers}\n` : '.\n'),
+        );
+        if (summary.deadLettered > 0)
+          process.stdout.write('See them with: prahari deadletter list\n');
+      }),
+    );
+}
