@@ -28,6 +28,8 @@ export function runPrahari(
 
 export interface ServeProcess {
   url: string;
+  /** the server's process (the binary runs the server in-process) */
+  pid: number;
   /** everything the server printed so far */
   output(): string;
   /** SIGTERM, then the exit code */
@@ -65,6 +67,7 @@ export async function startServe(
   }
   return {
     url: /running at (http:\/\/\S+)/.exec(out)![1]!,
+    pid: child.pid!,
     output: () => out,
     stop: async () => {
       child.kill('SIGTERM');
