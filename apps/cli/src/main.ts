@@ -13,6 +13,12 @@ import { registerUserCommand } from './commands/user.js';
 
 // Each noun lives in ./commands/<noun>.ts and exports a `register…Command(program)` function.
 
+// `prahari search … | head` closes the pipe early; that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 const program = new Command('prahari')
   .description('Prahari — security operations for a city')
   .option('-c, --config <file>', 'configuration file (default ./prahari.yaml, or PRAHARI_CONFIG)')

@@ -35,9 +35,7 @@ export async function callServer(
   }
   if (!res.ok) {
     const message =
-      json && typeof json === 'object' && 'message' in json
-        ? String((json).message)
-        : text;
+      json && typeof json === 'object' && 'message' in json ? String(json.message) : text;
     fail(`${res.status}: ${message}`);
   }
   return json;

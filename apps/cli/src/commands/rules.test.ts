@@ -1,22 +1,13 @@
 /** `prahari rules check|test` and `prahari detect`, run as the built binary (after `tsc -b`). */
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runPrahari } from '../testing.js';
 
-const BIN = resolve(import.meta.dirname, '../../bin/prahari.js');
 let dir: string;
 
-function prahari(args: string[]): { code: number | null; stdout: string; stderr: string } {
-  const res = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    env: { PATH: process.env['PATH'] ?? '', HOME: dir },
-    timeout: 60_000,
-  });
-  return { code: res.status, stdout: res.stdout, stderr: res.stderr };
-}
+const prahari = (args: string[]) => runPrahari(dir, args);
 
 const GOOD = `title: Whoami Execution
 id: 4f0c3c9a-7b1e-4b55-9d3a-2f8e6c1d0a11
@@ -124,6 +115,25 @@ describe('prahari rules / detect', () => {
   it('rules test runs the regression data and passes', () => {
     const r = prahari(['rules', 'test', 'good']);
     expect(r.stdout).toMatch(/1 passed, 0 failed, 0 skipped/);
+    expect(r.code).toBe(0);
+  });
+
+  it('rules test given a SigmaHQ regression_data folder finds the rule folders beside it', () => {
+    const checkout = join(dir, 'checkout');
+    const reg = join(checkout, 'regression_data/rules/whoami');
+    mkdirSync(join(checkout, 'rules'), { recursive: true });
+    mkdirSync(reg, { recursive: true });
+    writeFileSync(join(checkout, 'rules/whoami.yml'), GOOD);
+    writeFileSync(
+      join(reg, 'info.yml'),
+      `id: 2\nrule_metadata:\n    - id: 4f0c3c9a-7b1e-4b55-9d3a-2f8e6c1d0a11\n      title: Whoami Execution\nregression_tests_info:\n    - name: Positive\n      type: evtx\n      match_count: 1\n      path: regression_data/rules/whoami/4f0c3c9a-7b1e-4b55-9d3a-2f8e6c1d0a11.evtx\n`,
+    );
+    writeFileSync(
+      join(reg, '4f0c3c9a-7b1e-4b55-9d3a-2f8e6c1d0a11.json'),
+      JSON.stringify(evtx(1, 'C:\\Windows\\System32\\whoami.exe', '2025-01-01T10:00:00Z')),
+    );
+    const r = prahari(['rules', 'test', join(checkout, 'regression_data')]);
+    expect(r.stdout).toMatch(/1 passed, 0 failed, 0 skipped \(1 cases, 1 rules\)/);
     expect(r.code).toBe(0);
   });
 

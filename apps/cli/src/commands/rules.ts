@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { existsSync, statSync } from 'node:fs';
-import { relative } from 'node:path';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { SigmaEngine, findRegressionCases, loadRules, runRegression } from '@prahari/sigma';
 import type { LoadError, RuleSet } from '@prahari/sigma';
 import { fail, printJson, Progress } from '../output.js';
@@ -29,6 +29,21 @@ export function loadRulePaths(paths: string[]): RuleSet {
     (statSync(p).isDirectory() ? dirs : files).push(p);
   }
   return loadRules({ files, dirs });
+}
+
+/**
+ * A SigmaHQ checkout keeps its regression data beside the rule folders; given the
+ * `regression_data` folder alone, the rules it tests are its siblings `rules*`.
+ */
+function rulesBeside(dirs: string[]): string[] {
+  return dirs
+    .filter((d) => basename(resolve(d)) === 'regression_data')
+    .flatMap((d) => {
+      const parent = dirname(resolve(d));
+      return readdirSync(parent, { withFileTypes: true })
+        .filter((e) => e.isDirectory() && e.name.startsWith('rules'))
+        .map((e) => join(parent, e.name));
+    });
 }
 
 export function formatError(e: LoadError): string {
@@ -149,7 +164,7 @@ export function registerRulesCommand(program: Command): void {
         command: Command,
       ) => {
         const json = options.json ?? command.optsWithGlobals<JsonFlag>().json ?? false;
-        const set = loadRulePaths([...dirs, ...(options.rules ?? [])]);
+        const set = loadRulePaths([...dirs, ...rulesBeside(dirs), ...(options.rules ?? [])]);
         const engine = new SigmaEngine({ rules: set, includeSuppressed: true });
         const { cases, errors: caseErrors } = findRegressionCases(dirs);
         const progress = new Progress('regression', cases.length);

@@ -66,7 +66,11 @@ export function registerSearchCommand(program: Command): void {
             ...(to && { to }),
             ...(options.cursor && { cursor: options.cursor }),
           });
-          page = (await callServer(remote, 'GET', `/api/v1/events?${params.toString()}`)) as EventPage;
+          page = (await callServer(
+            remote,
+            'GET',
+            `/api/v1/events?${params.toString()}`,
+          )) as EventPage;
         } else {
           page = await withServices(opts, (_services, store) =>
             store.search.search({
