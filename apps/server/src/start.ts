@@ -46,7 +46,7 @@ export async function startServer(
     const store = await openStore(config);
     opened = store;
     const services = await createServices(store, config, clock);
-    const initialAdmin = await services.auth.bootstrapAdmin(config.auth.initialAdminPassword);
+    const initialAdmin = await services.users.ensureAdmin(config.auth.initialAdminPassword);
     const archive = await RawArchive.open({
       dir: join(path, 'archive'),
       clock,

@@ -1,3 +1,4 @@
+import { canonicalJson } from '@prahari/core';
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -261,16 +262,6 @@ export interface ManifestBody {
 
 export interface Manifest extends ManifestBody {
   manifestHash: string;
-}
-
-/** Key-sorted JSON, so a manifest hashes the same whatever order its keys were written in. */
-export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
 }
 
 export function manifestHash(body: ManifestBody): string {

@@ -1,9 +1,8 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { PrahariError, UnauthenticatedError, type Clock, type Principal } from '@prahari/core';
 import type { SessionRepository, UserRepository, UserRow } from '@prahari/store';
 import type { Actor, AuditService } from '../audit/service.js';
-import type { PasswordHasher } from './passwords.js';
-import { randomPassword } from './passwords.js';
+import { randomPassword, type PasswordHasher } from './passwords.js';
 
 export interface AuthPolicy {
   sessionTtlMinutes: number;
@@ -160,48 +159,6 @@ export class AuthService {
       await this.sessions.touch(id, now.toISOString());
     }
     return this.principalOf(user);
-  }
-
-  /**
-   * When no admin exists (first start, even if `prahari user add` made other users before it),
-   * creates `admin` with the configured password or a random one, which the caller prints once.
-   * Returns null when an admin exists.
-   */
-  async bootstrapAdmin(
-    initialPassword: string | undefined,
-  ): Promise<{ username: string; password: string; generated: boolean } | null> {
-    const users = await this.users.list();
-    if (users.some((u) => u.role === 'admin') || users.some((u) => u.username === 'admin'))
-      return null;
-    const password = initialPassword ?? randomPassword();
-    const now = this.clock.now().toISOString();
-    await this.users.insert({
-      id: randomUUID(),
-      username: 'admin',
-      displayName: 'Administrator',
-      role: 'admin',
-      department: null,
-      passwordHash: await this.hasher.hash(password),
-      disabled: false,
-      failedLogins: 0,
-      lockedUntil: null,
-      createdAt: now,
-      updatedAt: now,
-      lastLoginAt: null,
-    });
-    await this.audit.record(
-      { principal: { kind: 'system', id: 'system', name: 'system', role: 'admin' }, ip: null },
-      {
-        action: 'user.create',
-        target: 'user:admin',
-        details: {
-          role: 'admin',
-          reason: 'first start',
-          passwordFrom: initialPassword ? 'configuration' : 'generated',
-        },
-      },
-    );
-    return { username: 'admin', password, generated: initialPassword === undefined };
   }
 
   pruneExpiredSessions(): Promise<number> {

@@ -6,11 +6,12 @@ import {
   ValidationError,
   isRole,
   ROLES,
+  SYSTEM_PRINCIPAL,
   type Clock,
   type Role,
 } from '@prahari/core';
 import type { SessionRepository, UserRepository, UserRow } from '@prahari/store';
-import type { PasswordHasher } from '../auth/passwords.js';
+import { randomPassword, type PasswordHasher } from '../auth/passwords.js';
 import type { Actor, AuditService } from '../audit/service.js';
 
 export const MIN_PASSWORD_LENGTH = 12;
@@ -203,6 +204,24 @@ export class UserService {
       target: `user:${user.username}`,
       details: { by: self ? 'self' : 'admin' },
     });
+  }
+
+  /**
+   * When no admin exists (first start, even if `prahari user add` made other users before it),
+   * creates `admin` with the configured password or a random one, which the caller prints once.
+   * Returns null when an admin exists.
+   */
+  async ensureAdmin(
+    initialPassword: string | undefined,
+  ): Promise<{ username: string; password: string; generated: boolean } | null> {
+    const users = await this.users.list();
+    if (users.some((u) => u.role === 'admin' || u.username === 'admin')) return null;
+    const password = initialPassword ?? randomPassword();
+    await this.create(
+      { principal: SYSTEM_PRINCIPAL, ip: null },
+      { username: 'admin', displayName: 'Administrator', role: 'admin', password },
+    );
+    return { username: 'admin', password, generated: initialPassword === undefined };
   }
 
   async #keepOneAdmin(exceptId: string): Promise<void> {
