@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SYSTEM_PRINCIPAL, systemClock, type Clock } from '@prahari/core';
 import { RawArchive } from '@prahari/ingest';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Store } from '@prahari/store';
 import { buildApp } from './app.js';
@@ -27,6 +28,27 @@ export interface RunningServer {
   /** set on the first start of an empty database */
   initialAdmin: { username: string; password: string; generated: boolean } | null;
   close(): Promise<void>;
+}
+
+/** The TLS certificate and key for syslog over TLS, read once; both or neither must be set. */
+function syslogTls(config: Config): { tls?: { cert: Buffer; key: Buffer } } {
+  const { tlsCert, tlsKey } = config.ingest.syslog;
+  if (!tlsCert && !tlsKey) return {};
+  if (!tlsCert || !tlsKey) {
+    throw new StartupError(
+      'Syslog over TLS needs both ingest.syslog.tlsCert and ingest.syslog.tlsKey (PEM files); one is missing.',
+    );
+  }
+  const read = (key: string, path: string) => {
+    try {
+      return readFileSync(path);
+    } catch (err) {
+      throw new StartupError(
+        `ingest.syslog.${key} '${path}' cannot be read (${(err as NodeJS.ErrnoException).code}).`,
+      );
+    }
+  };
+  return { tls: { cert: read('tlsCert', tlsCert), key: read('tlsKey', tlsKey) } };
 }
 
 /**
@@ -78,7 +100,11 @@ export async function startServer(
         pipeline,
         store,
         clock,
-        listeners: () => ({ udpPort: syslog?.udpPort ?? null, tcpPort: syslog?.tcpPort ?? null }),
+        listeners: () => ({
+          udpPort: syslog?.udpPort ?? null,
+          tcpPort: syslog?.tcpPort ?? null,
+          tlsPort: syslog?.tlsPort ?? null,
+        }),
         archive,
         sources: new SourceService(store.sources, services.audit, clock, () =>
           pipeline.reloadSources(),
@@ -97,7 +123,11 @@ export async function startServer(
       syslog = await startSyslogListeners(
         pipeline,
         clock,
-        { ...config.ingest.syslog, maxMessageBytes: config.ingest.maxMessageBytes },
+        {
+          ...config.ingest.syslog,
+          maxMessageBytes: config.ingest.maxMessageBytes,
+          ...syslogTls(config),
+        },
         app.log,
       );
     } catch (err) {

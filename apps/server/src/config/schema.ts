@@ -87,6 +87,24 @@ export const ConfigSchema = Type.Object(
               description: 'syslog over TCP, RFC 6587 framing detected per connection',
             }),
             tcpEnabled: Type.Boolean({ default: true, description: 'listen for syslog over TCP' }),
+            tlsPort: Type.Integer({
+              default: 6514,
+              minimum: 0,
+              maximum: 65535,
+              description: 'syslog over TLS (RFC 5425), when tlsCert and tlsKey are set',
+            }),
+            tlsCert: Type.Optional(
+              Type.String({
+                minLength: 1,
+                description: 'PEM certificate (chain) file for syslog over TLS',
+              }),
+            ),
+            tlsKey: Type.Optional(
+              Type.String({
+                minLength: 1,
+                description: 'PEM private key file for syslog over TLS',
+              }),
+            ),
             maxConnections: Type.Integer({
               default: 1000,
               minimum: 1,

@@ -1,5 +1,6 @@
 import dgram from 'node:dgram';
 import net from 'node:net';
+import tls from 'node:tls';
 import type { FastifyBaseLogger } from 'fastify';
 import { SyslogFrameDecoder, type Frame } from '@prahari/ingest';
 import type { IngestPipeline, RawMessage } from './pipeline.js';
@@ -7,6 +8,9 @@ import type { Clock } from '@prahari/core';
 
 export interface SyslogListenerOptions {
   host: string;
+  tlsPort: number;
+  /** PEM certificate and key; TLS listens only when both are given */
+  tls?: { cert: Buffer; key: Buffer };
   udpPort: number;
   udpEnabled: boolean;
   tcpPort: number;
@@ -19,6 +23,7 @@ export interface SyslogListenerOptions {
 export interface SyslogListeners {
   udpPort: number | null;
   tcpPort: number | null;
+  tlsPort: number | null;
   close(): Promise<void>;
 }
 
@@ -42,6 +47,7 @@ export async function startSyslogListeners(
 ): Promise<SyslogListeners> {
   let udp: dgram.Socket | null = null;
   let tcp: net.Server | null = null;
+  let tlsServer: tls.Server | null = null;
   const sockets = new Set<net.Socket>();
 
   if (options.udpEnabled) {
@@ -78,77 +84,93 @@ export async function startSyslogListeners(
     });
   }
 
-  if (options.tcpEnabled) {
-    const server = net.createServer({ pauseOnConnect: false, noDelay: true });
-    tcp = server;
-    server.maxConnections = options.maxConnections;
-    server.on('connection', (socket) => {
-      sockets.add(socket);
-      socket.setTimeout(options.idleTimeoutSeconds * 1000, () => socket.destroy());
-      const decoder = new SyslogFrameDecoder({ maxMessageSize: options.maxMessageBytes });
-      const sourceIp = plainAddress(socket.remoteAddress);
-      const sourcePort = socket.remotePort ?? null;
-      let chain = Promise.resolve();
+  /**
+   * One TCP or TLS connection: frames decoded as they arrive; each chunk's messages are durably
+   * written before the next chunk is read.
+   */
+  const onConnection = (socket: net.Socket, listener: string) => {
+    sockets.add(socket);
+    socket.setTimeout(options.idleTimeoutSeconds * 1000, () => socket.destroy());
+    const decoder = new SyslogFrameDecoder({ maxMessageSize: options.maxMessageBytes });
+    const sourceIp = plainAddress(socket.remoteAddress);
+    const sourcePort = socket.remotePort ?? null;
+    let chain = Promise.resolve();
 
-      const toMessages = (frames: Frame[]): RawMessage[] => {
-        const receivedAt = clock.now();
-        return frames.map((f) =>
-          f.kind === 'message'
-            ? {
-                raw: f.data,
-                receivedAt,
-                listener: 'syslog-tcp',
-                sourceIp,
-                sourcePort,
-                truncated: f.truncated,
-              }
-            : // Bytes the framer could not make sense of go to the dead-letter store with its reason.
-              {
-                raw: f.data,
-                receivedAt,
-                listener: 'syslog-tcp',
-                sourceIp,
-                sourcePort,
-                rejected: f.reason,
-              },
+    const toMessages = (frames: Frame[]): RawMessage[] => {
+      const receivedAt = clock.now();
+      return frames.map((f) =>
+        f.kind === 'message'
+          ? {
+              raw: f.data,
+              receivedAt,
+              listener,
+              sourceIp,
+              sourcePort,
+              truncated: f.truncated,
+            }
+          : // Bytes the framer could not make sense of go to the dead-letter store with its reason.
+            {
+              raw: f.data,
+              receivedAt,
+              listener,
+              sourceIp,
+              sourcePort,
+              rejected: f.reason,
+            },
+      );
+    };
+
+    const process = (frames: Frame[]) => {
+      if (frames.length === 0) return;
+      const messages = toMessages(frames);
+      socket.pause();
+      chain = chain
+        .then(async () => {
+          await pipeline.submit(messages);
+          await pipeline.whenDrained();
+        })
+        .then(
+          () => {
+            socket.resume();
+          },
+          (err: unknown) => {
+            log.error(
+              { err },
+              'TCP syslog messages could not be stored; closing the connection so the sender retries',
+            );
+            socket.destroy();
+          },
         );
-      };
+    };
 
-      const process = (frames: Frame[]) => {
-        if (frames.length === 0) return;
-        const messages = toMessages(frames);
-        socket.pause();
-        chain = chain
-          .then(async () => {
-            await pipeline.submit(messages);
-            await pipeline.whenDrained();
-          })
-          .then(
-            () => {
-              socket.resume();
-            },
-            (err: unknown) => {
-              log.error(
-                { err },
-                'TCP syslog messages could not be stored; closing the connection so the sender retries',
-              );
-              socket.destroy();
-            },
-          );
-      };
+    socket.on('data', (chunk: Buffer) => process(decoder.push(chunk)));
+    socket.on('end', () => process(decoder.end()));
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => sockets.delete(socket));
+  };
 
-      socket.on('data', (chunk: Buffer) => process(decoder.push(chunk)));
-      socket.on('end', () => process(decoder.end()));
-      socket.on('error', () => socket.destroy());
-      socket.on('close', () => sockets.delete(socket));
-    });
-    await new Promise<void>((resolve, reject) => {
+  const listen = (server: net.Server, port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.maxConnections = options.maxConnections;
       server.once('error', reject);
-      server.listen(options.tcpPort, options.host, () => {
+      server.listen(port, options.host, () => {
         server.off('error', reject);
         resolve();
       });
     });
+
+  if (options.tcpEnabled) {
+    tcp = net.createServer({ noDelay: true }, (socket) => onConnection(socket, 'syslog-tcp'));
+    await listen(tcp, options.tcpPort);
+  }
+  if (options.tls) {
+    tlsServer = tls.createServer(
+      { cert: options.tls.cert, key: options.tls.key, minVersion: 'TLSv1.2' },
+      (socket) => onConnection(socket, 'syslog-tls'),
+    );
+    // A client that fails the handshake is its problem, not the server's.
+    tlsServer.on('tlsClientError', (err) => log.warn({ err }, 'syslog TLS handshake failed'));
+    await listen(tlsServer, options.tlsPort);
   }
 
   const portOf = (
@@ -158,10 +180,14 @@ export async function startSyslogListeners(
   return {
     udpPort: udp ? portOf(udp.address()) : null,
     tcpPort: tcp ? portOf(tcp.address()) : null,
+    tlsPort: tlsServer ? portOf(tlsServer.address()) : null,
     async close() {
       if (udp) await new Promise<void>((resolve) => udp.close(() => resolve()));
-      if (tcp) {
-        const closed = new Promise<void>((resolve) => tcp.close(() => resolve()));
+      const streams = [tcp, tlsServer].filter((server): server is net.Server => server !== null);
+      if (streams.length > 0) {
+        const closed = Promise.all(
+          streams.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))),
+        );
         // Let connections finish what they sent, then stop waiting for idle ones.
         for (const s of sockets) s.end();
         setTimeout(() => sockets.forEach((s) => s.destroy()), 2000).unref();

@@ -56,7 +56,7 @@ export interface IngestRouteDeps {
   pipeline: IngestPipeline;
   store: Store;
   clock: Clock;
-  listeners: () => { udpPort: number | null; tcpPort: number | null };
+  listeners: () => { udpPort: number | null; tcpPort: number | null; tlsPort: number | null };
   sources: SourceService;
   deadLetters: DeadLetterService;
   archive: RawArchive;
