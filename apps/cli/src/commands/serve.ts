@@ -35,6 +35,15 @@ export function registerServeCommand(program: Command): void {
           const lines = [
             `Prahari is running at ${server.url} (data in ${config.dataDir})`,
             `API documentation: ${server.url}/api/docs`,
+            `Receiving syslog on ${config.ingest.syslog.host}: ${
+              [
+                server.syslog.udpPort !== null && `UDP ${server.syslog.udpPort}`,
+                server.syslog.tcpPort !== null && `TCP ${server.syslog.tcpPort}`,
+                server.syslog.tlsPort !== null && `TLS ${server.syslog.tlsPort}`,
+              ]
+                .filter(Boolean)
+                .join(', ') || 'no listener enabled'
+            }; HTTP ingest at ${server.url}/api/v1/ingest`,
           ];
           if (server.initialAdmin) {
             lines.push(
