@@ -2,6 +2,7 @@
  * Parse + normalise throughput per format on one core: `node packages/ingest/dist/bench.js`.
  * The JSON.parse baseline over the same EVE line shows what the JSON formats cost beyond parsing.
  */
+import { benchArchive } from './archive/bench.js';
 import { performance } from 'node:perf_hooks';
 import { SyslogFrameDecoder } from './framing/decoder.js';
 import { parseMessage, type ParseContext } from './parsers/index.js';
@@ -107,3 +108,6 @@ const mem = process.memoryUsage();
 console.log(
   `memory: rss ${(mem.rss / 1048576).toFixed(1)} MB, heap used ${(mem.heapUsed / 1048576).toFixed(1)} MB`,
 );
+
+// The raw archive's append rate, each batch fsync'd as the server does before acknowledging.
+await benchArchive();
