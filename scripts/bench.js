@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 const benches = [
   'packages/ingest/dist/bench.js',
   'packages/sigma/dist/bench.js',
+  'packages/store/dist/bench.js',
   'apps/server/dist/bench.js',
 ];
 let failed = false;
