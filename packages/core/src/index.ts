@@ -4,3 +4,4 @@ export * from './roles.js';
 export * from './audit.js';
 export * from './event.js';
 export * from './query.js';
+export * from './random.js';

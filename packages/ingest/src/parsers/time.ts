@@ -296,6 +296,25 @@ const DAY_FIRST =
   /^(\d{1,2})[- ]([A-Za-z]{3})[- ](\d{4})[ :](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?$/;
 
 /**
+ * Date parts already read, plus hour, minute, second and fraction in groups 4–7 of `m` (the layout
+ * every clock-time pattern here shares); a leap second is held at :59.
+ */
+function clockTime(
+  ctx: ParseContext,
+  y: number,
+  mo: number,
+  d: number,
+  m: RegExpExecArray,
+  zone: string | undefined,
+): ResolvedTime | undefined {
+  const h = Number(m[4]);
+  const mi = Number(m[5]);
+  const s = Number(m[6]);
+  if (mo < 0 || !validDate(y, mo, d, h, mi, s)) return undefined;
+  return withZone(ctx, zone, y, mo, d, h, mi, Math.min(s, 59), fractionMs(m[7]));
+}
+
+/**
  * The time formats vendors put in CEF `rt`, LEEF `devTime`, JSON `time` and access logs: epoch
  * seconds or ms, ISO 8601, `yyyy/MM/dd HH:mm:ss`, `MMM dd yyyy HH:mm:ss zzz`, `dd/MMM/yyyy:HH:mm:ss Z`.
  */
@@ -314,27 +333,9 @@ export function parseLooseTime(value: unknown, ctx: ParseContext): ResolvedTime 
   const iso = parseIsoTime(text, ctx);
   if (iso) return iso;
   let m = SLASH_TIME.exec(text);
-  if (m) {
-    const y = Number(m[1]);
-    const mo = Number(m[2]) - 1;
-    const d = Number(m[3]);
-    const h = Number(m[4]);
-    const mi = Number(m[5]);
-    const s = Number(m[6]);
-    if (!validDate(y, mo, d, h, mi, s)) return undefined;
-    return withZone(ctx, m[8], y, mo, d, h, mi, Math.min(s, 59), fractionMs(m[7]));
-  }
+  if (m) return clockTime(ctx, Number(m[1]), Number(m[2]) - 1, Number(m[3]), m, m[8]);
   m = APACHE_TIME.exec(text);
-  if (m) {
-    const mo = monthIndex(m[2]!);
-    const y = Number(m[3]);
-    const d = Number(m[1]);
-    const h = Number(m[4]);
-    const mi = Number(m[5]);
-    const s = Number(m[6]);
-    if (mo < 0 || !validDate(y, mo, d, h, mi, s)) return undefined;
-    return withZone(ctx, m[8], y, mo, d, h, mi, Math.min(s, 59), fractionMs(m[7]));
-  }
+  if (m) return clockTime(ctx, Number(m[3]), monthIndex(m[2]!), Number(m[1]), m, m[8]);
   m = MONTH_FIRST.exec(text);
   if (m) {
     const mo = monthIndex(m[1]!);
@@ -354,15 +355,6 @@ export function parseLooseTime(value: unknown, ctx: ParseContext): ResolvedTime 
     );
   }
   m = DAY_FIRST.exec(text);
-  if (m) {
-    const mo = monthIndex(m[2]!);
-    const y = Number(m[3]);
-    const d = Number(m[1]);
-    const h = Number(m[4]);
-    const mi = Number(m[5]);
-    const s = Number(m[6]);
-    if (mo < 0 || !validDate(y, mo, d, h, mi, s)) return undefined;
-    return localToUtc(ctx, y, mo, d, h, mi, Math.min(s, 59), fractionMs(m[7]));
-  }
+  if (m) return clockTime(ctx, Number(m[3]), monthIndex(m[2]!), Number(m[1]), m, undefined);
   return undefined;
 }

@@ -4,6 +4,7 @@
  * from scratch, and each timespan-aligned period reports its earliest
  * satisfying window.
  */
+import { seededRandom } from '@prahari/core';
 import { ManualClock } from '@prahari/core';
 import { describe, expect, it } from 'vitest';
 
@@ -22,21 +23,9 @@ interface Ev {
   v: number;
 }
 
-/** Deterministic PRNG (mulberry32), so a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** `maxGap`: the most ms between events; `rareLast`: how often the last rule matches. */
 function stream(seed: number, n: number, maxGap = 9_000, rareLast = 1 / 3): Ev[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const out: Ev[] = [];
   let t = T0;
   for (let i = 0; i < n; i++) {
@@ -198,7 +187,7 @@ describe('engine against the brute-force reference', () => {
       it.each([30_000, 90_000])(
         `${name}, seed ${seed}: disordered arrival within a lateness of %i ms gives the same periods`,
         (lateness) => {
-          const r = rng(seed * 101);
+          const r = seededRandom(seed * 101);
           // Delay each arrival by up to the lateness, then deliver in arrival order.
           const arrivals = events
             .map((e) => ({ e, at: e.t + Math.floor(r() * lateness) }))
@@ -230,7 +219,7 @@ describe('engine against the reference on dense streams (windows of ~200 entries
       expect(run(rule, events, 0).results.map(show).sort()).toEqual(expected);
     });
     it(`${name}: disordered within 20 s, the same periods`, () => {
-      const r = rng(99);
+      const r = seededRandom(99);
       const arrivals = events
         .map((e) => ({ e, at: e.t + Math.floor(r() * 20_000) }))
         .sort((x, y) => x.at - y.at)
