@@ -79,6 +79,7 @@ export class IngestPipeline {
   #sourcesByIp = new Map<string, SourceRow>();
   #sourcesByKey = new Map<string, SourceRow>();
   #sourcesLoaded: Promise<void> | undefined;
+  #committedListeners: (() => void)[] = [];
   readonly totals = { received: 0, stored: 0, deadLettered: 0, udpDropped: 0 };
   readonly byParser: Record<string, number> = {};
 
@@ -104,6 +105,14 @@ export class IngestPipeline {
   whenDrained(): Promise<void> {
     if (!this.overloaded) return Promise.resolve();
     return new Promise((resolve) => this.#drainWaiters.push(resolve));
+  }
+
+  /**
+   * Called after every committed write with new events; detection reads them from the store from
+   * there, so a listener is only a wake-up and can never slow or lose a write.
+   */
+  onCommitted(listener: () => void): void {
+    this.#committedListeners.push(listener);
   }
 
   /** Reloads source definitions after they change through the API. */
@@ -318,6 +327,8 @@ export class IngestPipeline {
         }
         p.resolve({ ...p.result, duplicate: !written });
       }
+      if (written && take.some((p) => p.events.length > 0))
+        for (const listener of this.#committedListeners) listener();
     } catch (err) {
       for (const p of take) p.reject(err);
     } finally {
