@@ -16,6 +16,7 @@ import { healthRoutes } from './modules/health/routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { ingestRoutes, type IngestRouteDeps } from './modules/ingest/routes.js';
 import { sourceRoutes } from './modules/sources/routes.js';
+import { detectionRoutes, type DetectionRouteDeps } from './modules/detection/routes.js';
 import type { Services } from './services.js';
 
 export interface AppDeps {
@@ -24,6 +25,7 @@ export interface AppDeps {
   services: Services;
   metrics: Metrics;
   ingest: IngestRouteDeps;
+  detection: DetectionRouteDeps;
   /** pino options; tests pass `false` */
   logger?: boolean | object;
 }
@@ -113,6 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(auditRoutes(services.audit));
       await api.register(ingestRoutes(deps.ingest));
       await api.register(sourceRoutes(deps.ingest.sources));
+      await api.register(detectionRoutes(deps.detection));
     },
     { prefix: '/api/v1' },
   );

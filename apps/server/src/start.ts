@@ -15,6 +15,17 @@ import { SourceService } from './modules/sources/service.js';
 import { RetentionService } from './modules/ingest/retention.js';
 import { DeadLetterService } from './modules/ingest/deadletters.js';
 import { startSyslogListeners, type SyslogListeners } from './modules/ingest/listeners.js';
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { AlertService } from './modules/detection/alerts.js';
+import { DetectionMetrics } from './modules/detection/metrics.js';
+import { GENERATION_FILE, RuleLibrary } from './modules/detection/rule-library.js';
+import { RuleService } from './modules/detection/rules.js';
+import { DetectionService } from './modules/detection/service.js';
+import { AlertStream } from './modules/detection/stream.js';
+
+/** Prahari's own city rules, shipped with the server. */
+export const CITY_RULES_DIR = fileURLToPath(new URL('../rules/city', import.meta.url));
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -25,6 +36,8 @@ export interface RunningServer {
   archive: RawArchive;
   retention: RetentionService;
   syslog: SyslogListeners;
+  rules: RuleLibrary;
+  detection: DetectionService;
   /** set on the first start of an empty database */
   initialAdmin: { username: string; password: string; generated: boolean } | null;
   close(): Promise<void>;
@@ -90,6 +103,33 @@ export async function startServer(
     );
     const metrics = new Metrics();
     const pipeline = new IngestPipeline(store, archive, clock, metrics, config.ingest);
+    const rules = new RuleLibrary({
+      builtIn: [{ name: 'city', dir: CITY_RULES_DIR }],
+      dataDir: path,
+      settings: store.ruleSettings,
+      placeholders: config.detection.placeholders,
+      correlationLatenessMs: config.detection.correlationLatenessSeconds * 1000,
+    });
+    await rules.reload();
+    const detectionMetrics = new DetectionMetrics(metrics.registry);
+    const alertStream = new AlertStream();
+    let log: { error(obj: object, msg: string): void } = console;
+    const detection = new DetectionService(
+      store,
+      rules,
+      null,
+      alertStream,
+      services.audit,
+      clock,
+      detectionMetrics,
+      {
+        batchEvents: config.detection.batchEvents,
+        dedupeWindowMs: config.detection.dedupeWindowSeconds * 1000,
+        pollMs: 1000,
+      },
+      { error: (obj, msg) => log.error(obj, msg) },
+    );
+    pipeline.onCommitted(() => detection.notify());
     let syslog: SyslogListeners | undefined;
     const app = await buildApp({
       config,
@@ -116,8 +156,18 @@ export async function startServer(
           config.ingest.defaultTimezone,
         ),
       },
+      detection: {
+        alerts: new AlertService(store, alertStream, services.audit, clock),
+        rules: new RuleService(store, rules, services.audit, clock, () => detection.notify()),
+        detection,
+        stream: alertStream,
+        metrics: detectionMetrics,
+      },
       ...(options.logger !== undefined && { logger: options.logger }),
     });
+    log = app.log;
+    for (const e of rules.errors().filter((x) => x.severity === 'error'))
+      app.log.warn({ file: e.file, line: e.line, rule: e.rule }, `rule not loaded: ${e.message}`);
     await app.listen({ host: config.server.host, port: config.server.port });
     try {
       syslog = await startSyslogListeners(
@@ -141,6 +191,28 @@ export async function startServer(
       throw err;
     }
     const listeners = syslog;
+    const logFailure = (what: string) => (err: unknown) => app.log.error({ err }, `${what} failed`);
+    if (config.detection.enabled) await detection.start();
+    // `prahari rules import` touches this file; a running server then reloads its rules.
+    const generationFile = join(rules.rulesDir, GENERATION_FILE);
+    const generationOf = () => {
+      try {
+        return statSync(generationFile).mtimeMs;
+      } catch {
+        return 0;
+      }
+    };
+    let generation = generationOf();
+    const watchRules = setInterval(() => {
+      const now = generationOf();
+      if (now === generation) return;
+      generation = now;
+      void rules
+        .reload()
+        .then((r) => app.log.info(`rules reloaded after an import: ${r.rules} in use`))
+        .catch(logFailure('rule reload'));
+    }, 5_000);
+    watchRules.unref();
     const address = app.server.address();
     const port = typeof address === 'object' && address ? address.port : config.server.port;
     const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
@@ -149,7 +221,6 @@ export async function startServer(
       60 * 60_000,
     );
     prune.unref();
-    const logFailure = (what: string) => (err: unknown) => app.log.error({ err }, `${what} failed`);
     // Seal finished days promptly (their manifests anchor the chain); enforce retention daily,
     // and once at start so a server that was off for a while catches up.
     const seal = setInterval(
@@ -176,16 +247,20 @@ export async function startServer(
       archive,
       retention,
       syslog: listeners,
+      rules,
+      detection,
       initialAdmin,
       close: () =>
         (closing ??= (async () => {
           clearInterval(prune);
           clearInterval(seal);
           clearInterval(daily);
+          clearInterval(watchRules);
           await startupMaintenance;
           // Stop receiving, write what was received, then stop serving.
           await listeners.close();
           await pipeline.close();
+          await detection.stop();
           await archive.close();
           await app.close();
           await store.close();

@@ -3,3 +3,4 @@ export * from './repositories.js';
 export * from './schema.js';
 export * from './store.js';
 export * from './event-search.js';
+export * from './detection-repositories.js';

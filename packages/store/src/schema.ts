@@ -10,6 +10,11 @@ export interface Database {
   dead_letters: DeadLettersTable;
   sources: SourcesTable;
   ingest_batches: IngestBatchesTable;
+  alerts: AlertsTable;
+  indicators: IndicatorsTable;
+  rule_settings: RuleSettingsTable;
+  rule_filters: RuleFiltersTable;
+  detection_state: DetectionStateTable;
 }
 
 export interface UsersTable {
@@ -131,4 +136,83 @@ export interface IngestBatchesTable {
   received_at: string;
   accepted: number;
   dead_lettered: number;
+}
+
+export interface AlertsTable {
+  seq: Generated<number>;
+  id: string;
+  /** raised on every change; the live stream resumes from it */
+  revision: number;
+  kind: string;
+  rule_id: string;
+  rule_title: string;
+  level: string;
+  product: string | null;
+  category: string | null;
+  service: string | null;
+  /** JSON array */
+  tags: string;
+  dedupe_key: string;
+  /** JSON object: what the alert is grouped by (source, host, correlation group) */
+  group_fields: string;
+  status: string;
+  resolution: string | null;
+  status_by: string | null;
+  status_at: string | null;
+  status_note: string | null;
+  first_seen: string;
+  last_seen: string;
+  count: number;
+  source_ip: string | null;
+  host_name: string | null;
+  source_name: string | null;
+  user_name: string | null;
+  /** JSON array of event seqs (the first and the latest, bounded) */
+  event_seqs: string;
+  /** JSON object: the fields that matched, from the first event */
+  matched: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IndicatorsTable {
+  id: string;
+  type: string;
+  value: string;
+  source: string;
+  tlp: string;
+  description: string | null;
+  expires_at: string | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  hits: Generated<number>;
+  last_hit_at: string | null;
+}
+
+export interface RuleSettingsTable {
+  rule_id: string;
+  enabled: number;
+  updated_by: string;
+  updated_at: string;
+  reason: string | null;
+}
+
+export interface RuleFiltersTable {
+  id: string;
+  title: string;
+  /** JSON array of rule ids the filter applies to */
+  rule_ids: string;
+  /** the Sigma filter document (YAML) */
+  source: string;
+  reason: string;
+  enabled: number;
+  created_by: string;
+  created_at: string;
+}
+
+export interface DetectionStateTable {
+  name: string;
+  value: number;
+  updated_at: string;
 }

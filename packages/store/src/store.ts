@@ -16,6 +16,12 @@ import {
 import { SqliteEventWriter } from './sqlite-event-writer.js';
 import { EventSearcher } from './event-search.js';
 import { KyselySourceRepository } from './source-repository.js';
+import {
+  AlertRepository,
+  EventFeed,
+  IndicatorRepository,
+  RuleSettingsRepository,
+} from './detection-repositories.js';
 import type {
   ApiKeyRepository,
   DeadLetterRepository,
@@ -52,6 +58,10 @@ export class Store {
   readonly deadLetters: DeadLetterRepository;
   readonly search: EventSearcher;
   readonly sources: SourceRepository;
+  readonly alerts: AlertRepository;
+  readonly indicators: IndicatorRepository;
+  readonly ruleSettings: RuleSettingsRepository;
+  readonly eventFeed: EventFeed;
   readonly #migrator: Migrator;
 
   private constructor(
@@ -67,6 +77,10 @@ export class Store {
     this.deadLetters = new KyselyDeadLetterRepository(db);
     this.search = new EventSearcher(db, dialect);
     this.sources = new KyselySourceRepository(db);
+    this.alerts = new AlertRepository(db);
+    this.indicators = new IndicatorRepository(db);
+    this.ruleSettings = new RuleSettingsRepository(db);
+    this.eventFeed = new EventFeed(db);
     const migrations = migrationsFor(dialect);
     const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
     this.#migrator = new Migrator({ db, provider, migrationTableName: 'schema_migrations' });

@@ -160,6 +160,39 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    detection: Type.Object(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description: 'evaluate stored events against rules, correlations and indicators',
+        }),
+        batchEvents: Type.Integer({
+          default: 2000,
+          minimum: 1,
+          maximum: 100_000,
+          description: 'events evaluated per step (each step records its alerts in one write)',
+        }),
+        dedupeWindowSeconds: Type.Integer({
+          default: 3600,
+          minimum: 0,
+          maximum: 30 * 86_400,
+          description:
+            'a repeat of an open alert (same rule and group) within this window raises its count instead of opening another',
+        }),
+        correlationLatenessSeconds: Type.Integer({
+          default: 60,
+          minimum: 0,
+          maximum: 86_400,
+          description: 'how late an event may arrive and still count in a correlation window',
+        }),
+        placeholders: Type.Record(Type.String({ minLength: 1 }), Type.Array(Type.String()), {
+          default: {},
+          description:
+            "values for rules' |expand placeholders, e.g. scada_masters: [10.20.0.5, 10.20.0.6]",
+        }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     auth: Type.Object(
       {
         sessionTtlMinutes: Type.Integer({

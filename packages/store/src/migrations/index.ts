@@ -2,6 +2,7 @@ import type { Kysely, Migration } from 'kysely';
 import type { DialectHelper } from '../dialect.js';
 import { identityAndAudit } from './0001-identity-and-audit.js';
 import { events } from './0002-events.js';
+import { detection } from './0004-detection.js';
 
 /** A migration gets the dialect helper so it can stay dialect-neutral. */
 export interface VersionedMigration {
@@ -10,7 +11,7 @@ export interface VersionedMigration {
 }
 
 /** Ordered; names sort in order and are never renamed once released. */
-export const MIGRATIONS: VersionedMigration[] = [identityAndAudit, events];
+export const MIGRATIONS: VersionedMigration[] = [identityAndAudit, events, detection];
 
 export function migrationsFor(dialect: DialectHelper): Record<string, Migration> {
   return Object.fromEntries(

@@ -1,0 +1,280 @@
+import { connect } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEST_ADMIN_PASSWORD, startTestServer, type TestServer } from '../../test-server.js';
+
+let server: TestServer;
+let admin: string;
+let ingestKey: string;
+
+const SSH_FAILED_RULE = `title: Test SSH password failure
+id: 5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a1111
+status: test
+level: low
+logsource:
+  product: linux
+  service: sshd
+detection:
+  selection:
+    event.action: ssh_login
+    event.outcome: failure
+  condition: selection
+---
+title: Test SSH brute force
+id: 5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a2222
+status: test
+level: high
+correlation:
+  type: event_count
+  rules:
+    - 5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a1111
+  group-by:
+    - source.ip
+  timespan: 60s
+  condition:
+    gte: 20
+  generate: true
+`;
+
+const WEB_RULE = `title: Test phpMyAdmin probe
+id: 5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a3333
+status: test
+level: medium
+logsource:
+  category: webserver
+detection:
+  selection:
+    c-uri|contains: /phpmyadmin
+  condition: selection
+`;
+
+function sshFailure(i: number, ip: string, at: Date): string {
+  const t = at.toISOString();
+  return `<38>1 ${t} iccc-app-1 sshd 811 - - Failed password for user${i} from ${ip} port ${40000 + i} ssh2`;
+}
+
+async function sendTcp(port: number, lines: string[]): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.end(lines.map((l) => `${l}\n`).join(''));
+    });
+    socket.on('error', reject);
+    socket.on('close', () => resolve());
+  });
+}
+
+async function ingest(lines: string[]): Promise<void> {
+  const res = await server.request('POST', '/api/v1/ingest', {
+    auth: ingestKey,
+    body: lines.join('\n'),
+    headers: { 'content-type': 'application/x-ndjson' },
+  });
+  expect(res.status).toBe(200);
+}
+
+async function alertsFor(rule: string) {
+  const res = await server.request('GET', `/api/v1/alerts?rule=${encodeURIComponent(rule)}`, {
+    auth: admin,
+  });
+  expect(res.status).toBe(200);
+  return res.body as { id: string; count: number; status: string; eventSeqs: number[] }[];
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ 'ingest.syslog.tcpPort': 0, 'ingest.syslog.udpPort': 0 });
+  admin = await server.login('admin', TEST_ADMIN_PASSWORD);
+  ingestKey = (
+    await server.request('POST', '/api/v1/apikeys', {
+      auth: admin,
+      body: { name: 'collector', role: 'ingest' },
+    })
+  ).body.secret;
+  for (const yaml of [SSH_FAILED_RULE, WEB_RULE]) {
+    const res = await server.request('POST', '/api/v1/rules', { auth: admin, body: { yaml } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+  }
+});
+afterAll(() => server.stop());
+
+describe('detection in the running server', () => {
+  it('raises a correlation alert for 20 failed SSH logins from one IP over TCP syslog', async () => {
+    const start = new Date();
+    const lines = Array.from({ length: 20 }, (_, i) =>
+      sshFailure(i, '198.51.100.77', new Date(start.getTime() + i * 1000)),
+    );
+    await sendTcp(server.syslog.tcpPort!, lines);
+    await expect
+      .poll(async () => (await alertsFor('5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a2222')).length, {
+        timeout: 10_000,
+      })
+      .toBe(1);
+    const [brute] = await alertsFor('5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a2222');
+    expect(brute!.eventSeqs.length).toBe(20);
+    // the 20 single failures fold into one alert for that source and host
+    const singles = await alertsFor('5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a1111');
+    expect(singles).toHaveLength(1);
+    expect(singles[0]!.count).toBe(20);
+  });
+
+  it('does not alert on lines no rule matches', async () => {
+    await server.detection.whenCaughtUp();
+    const before = (await server.request('GET', '/api/v1/alerts', { auth: admin })).body.length;
+    await ingest([
+      '<38>1 2026-11-25T10:00:00Z iccc-app-1 sshd 811 - - Accepted publickey for ops from 10.0.0.5 port 50000 ssh2',
+      '203.0.113.9 - - [25/Nov/2026:10:00:01 +0530] "GET /index.html HTTP/1.1" 200 512 "-" "Mozilla/5.0"',
+    ]);
+    await server.detection.whenCaughtUp();
+    expect((await server.request('GET', '/api/v1/alerts', { auth: admin })).body.length).toBe(
+      before,
+    );
+  });
+
+  it('delivers a new alert on the live stream and resumes from Last-Event-ID', async () => {
+    const controller = new AbortController();
+    const res = await fetch(`${server.url}/api/v1/alerts/stream`, {
+      headers: { cookie: admin },
+      signal: controller.signal,
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    await ingest([
+      '203.0.113.10 - - [25/Nov/2026:10:01:00 +0530] "GET /phpmyadmin/index.php HTTP/1.1" 404 120 "-" "sqlmap"',
+    ]);
+    while (!text.includes('Test phpMyAdmin probe')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value);
+    }
+    controller.abort();
+    const id = Number(/id: (\d+)\nevent: alert\ndata: .*phpMyAdmin/.exec(text)![1]);
+    expect(id).toBeGreaterThan(0);
+
+    // resuming from just before that change replays it
+    const again = await fetch(`${server.url}/api/v1/alerts/stream`, {
+      headers: { cookie: admin, 'last-event-id': String(id - 1) },
+      signal: AbortSignal.timeout(5000),
+    });
+    const r2 = again.body!.getReader();
+    let replay = '';
+    while (!replay.includes(`id: ${id}\n`)) {
+      const { value, done } = await r2.read();
+      if (done) break;
+      replay += decoder.decode(value);
+    }
+    await r2.cancel();
+    expect(replay).toContain('Test phpMyAdmin probe');
+  });
+
+  it('refuses the stream without a login', async () => {
+    const res = await fetch(`${server.url}/api/v1/alerts/stream`);
+    expect(res.status).toBe(401);
+  });
+
+  it('closes an alert as a false positive, audited, and refuses closing without a verdict', async () => {
+    const [alert] = await alertsFor('5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a3333');
+    const bad = await server.request('POST', `/api/v1/alerts/${alert!.id}/status`, {
+      auth: admin,
+      body: { status: 'closed' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain('resolution');
+    const ok = await server.request('POST', `/api/v1/alerts/${alert!.id}/status`, {
+      auth: admin,
+      body: { status: 'closed', resolution: 'false_positive', note: 'our own scanner' },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({
+      status: 'closed',
+      resolution: 'false_positive',
+      statusBy: 'admin',
+    });
+    const audit = await server.request('GET', '/api/v1/audit?action=alert.status', { auth: admin });
+    expect(JSON.stringify(audit.body)).toContain(alert!.id);
+  });
+
+  it('stops alerting when a rule is switched off', async () => {
+    const off = await server.request(
+      'PATCH',
+      '/api/v1/rules/5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a3333',
+      {
+        auth: admin,
+        body: { enabled: false, reason: 'noisy during the pen test' },
+      },
+    );
+    expect(off.status).toBe(200);
+    expect(off.body.enabled).toBe(false);
+    const before = (await alertsFor('5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a3333'))[0]!.count;
+    await ingest([
+      '203.0.113.11 - - [25/Nov/2026:10:02:00 +0530] "GET /phpmyadmin/ HTTP/1.1" 404 120 "-" "curl"',
+    ]);
+    await server.detection.whenCaughtUp();
+    const after = await alertsFor('5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a3333');
+    expect(after).toHaveLength(1);
+    expect(after[0]!.count).toBe(before);
+  });
+
+  it('backfill finds an old event with a rule added later', async () => {
+    await ingest([
+      '<38>1 2026-11-25T10:05:00Z nvr-ward-12 webadmin 99 - - login success user=admin password=admin from 10.30.4.20',
+    ]);
+    await server.detection.whenCaughtUp();
+    const rule = `title: Test NVR default login
+id: 5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a4444
+status: test
+level: high
+logsource:
+  product: linux
+detection:
+  keywords:
+    - 'password=admin'
+  condition: keywords
+`;
+    expect(
+      (await server.request('POST', '/api/v1/rules', { auth: admin, body: { yaml: rule } })).status,
+    ).toBe(201);
+    expect(await alertsFor('5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a4444')).toHaveLength(0);
+    const res = await server.request('POST', '/api/v1/detect/backfill', {
+      auth: admin,
+      body: { since: new Date(Date.now() - 3_600_000).toISOString() },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.events).toBeGreaterThan(20);
+    expect(await alertsFor('5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a4444')).toHaveLength(1);
+  });
+
+  it('validates an upload without saving and explains what is wrong', async () => {
+    const res = await server.request('POST', '/api/v1/rules/validate', {
+      auth: admin,
+      body: {
+        yaml: 'title: Broken\nid: 5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a5555\nlogsource:\n  product: linux\ndetection:\n  sel:\n    a|nosuchmodifier: x\n  condition: sel\n',
+      },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.valid).toBe(false);
+    expect(res.body.errors[0].message).toMatch(/nosuchmodifier/);
+    const list = await server.request('GET', '/api/v1/rules?q=Broken', { auth: admin });
+    expect(list.body.total).toBe(0);
+  });
+
+  it('lets an auditor read alerts but not change them', async () => {
+    await server.request('POST', '/api/v1/users', {
+      auth: admin,
+      body: {
+        username: 'aud',
+        displayName: 'Auditor',
+        role: 'auditor',
+        password: 'auditor-pass-123',
+      },
+    });
+    const aud = await server.login('aud', 'auditor-pass-123');
+    expect((await server.request('GET', '/api/v1/alerts', { auth: aud })).status).toBe(200);
+    const [alert] = await alertsFor('5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a1111');
+    const res = await server.request('POST', `/api/v1/alerts/${alert!.id}/status`, {
+      auth: aud,
+      body: { status: 'acknowledged' },
+    });
+    expect(res.status).toBe(403);
+  });
+});

@@ -1,0 +1,601 @@
+import { Type } from 'typebox';
+import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import type { ServerResponse } from 'node:http';
+import { ValidationError } from '@prahari/core';
+import type { AlertRecord } from '@prahari/store';
+import { actorOf } from '../../http/auth.js';
+import { errorResponses } from '../common-schema.js';
+import type { AlertService } from './alerts.js';
+import type { DetectionMetrics } from './metrics.js';
+import type { RuleService } from './rules.js';
+import type { DetectionService } from './service.js';
+import type { AlertStream } from './stream.js';
+
+export interface DetectionRouteDeps {
+  alerts: AlertService;
+  rules: RuleService;
+  detection: DetectionService;
+  stream: AlertStream;
+  metrics: DetectionMetrics;
+}
+
+const READ = ['admin', 'analyst', 'auditor'] as const;
+const WORK = ['admin', 'analyst'] as const;
+
+const Str = Type.String();
+const NullStr = Type.Union([Type.String(), Type.Null()]);
+const LogSourceSchema = Type.Object({
+  product: Type.Optional(Str),
+  category: Type.Optional(Str),
+  service: Type.Optional(Str),
+});
+const AlertStatusSchema = Type.Union([
+  Type.Literal('new'),
+  Type.Literal('acknowledged'),
+  Type.Literal('closed'),
+]);
+const ResolutionSchema = Type.Union([
+  Type.Literal('true_positive'),
+  Type.Literal('false_positive'),
+]);
+
+const AlertSchema = Type.Object({
+  id: Str,
+  seq: Type.Integer(),
+  revision: Type.Integer({ description: 'raised on every change; the live stream’s event id' }),
+  kind: Type.Union([Type.Literal('sigma'), Type.Literal('correlation'), Type.Literal('indicator')]),
+  ruleId: Str,
+  ruleTitle: Str,
+  level: Str,
+  logsource: LogSourceSchema,
+  tags: Type.Array(Str),
+  groupFields: Type.Record(Type.String(), Type.Unknown()),
+  status: AlertStatusSchema,
+  resolution: Type.Union([ResolutionSchema, Type.Null()]),
+  statusBy: NullStr,
+  statusAt: NullStr,
+  statusNote: NullStr,
+  firstSeen: Str,
+  lastSeen: Str,
+  count: Type.Integer({ description: 'hits folded into this alert' }),
+  sourceIp: NullStr,
+  hostName: NullStr,
+  sourceName: NullStr,
+  userName: NullStr,
+  eventSeqs: Type.Array(Type.Integer(), { description: 'the first and the latest events' }),
+  matched: Type.Record(Type.String(), Type.Unknown(), {
+    description: 'the fields that matched (rules), the window and value (correlations)',
+  }),
+  createdAt: Str,
+  updatedAt: Str,
+});
+
+const RuleSchema = Type.Object({
+  id: Str,
+  kind: Type.Union([Type.Literal('rule'), Type.Literal('correlation'), Type.Literal('filter')]),
+  title: Str,
+  pack: Str,
+  file: Str,
+  line: Type.Union([Type.Integer(), Type.Null()]),
+  level: NullStr,
+  status: NullStr,
+  description: NullStr,
+  logsource: LogSourceSchema,
+  tags: Type.Array(Str),
+  enabled: Type.Boolean(),
+  setting: Type.Union([Type.Object({ by: Str, at: Str, reason: NullStr }), Type.Null()]),
+  deletable: Type.Boolean(),
+  problems: Type.Array(Type.Object({ severity: Str, message: Str })),
+  matches: Type.Optional(Type.Integer({ description: 'hits recorded in alerts' })),
+});
+
+const ReportSchema = Type.Object({
+  valid: Type.Boolean(),
+  rules: Type.Array(Type.Object({ id: NullStr, kind: Str, title: Str, file: Str })),
+  errors: Type.Array(
+    Type.Object({
+      file: Str,
+      line: Type.Union([Type.Integer(), Type.Null()]),
+      column: Type.Union([Type.Integer(), Type.Null()]),
+      message: Str,
+    }),
+  ),
+  warnings: Type.Array(
+    Type.Object({ file: Str, line: Type.Union([Type.Integer(), Type.Null()]), message: Str }),
+  ),
+  saved: Type.Optional(Type.Array(Str)),
+});
+
+const UploadBody = Type.Object(
+  {
+    yaml: Type.Optional(
+      Type.String({ minLength: 1, description: 'rule YAML (one or more documents)' }),
+    ),
+    zipBase64: Type.Optional(
+      Type.String({ minLength: 1, description: 'a zip of rule files, base64' }),
+    ),
+    name: Type.Optional(Type.String({ maxLength: 200, description: 'file name for yaml' })),
+  },
+  { additionalProperties: false },
+);
+
+const FilterSchema = Type.Object({
+  id: Str,
+  title: Str,
+  ruleIds: Type.Array(Str),
+  source: Str,
+  reason: Str,
+  enabled: Type.Boolean(),
+  createdBy: Str,
+  createdAt: Str,
+});
+
+const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
+const csv = (v: string | undefined) =>
+  v
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+
+export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallbackTypebox {
+  const { alerts, rules, detection, stream, metrics } = deps;
+  return (app, _options, done) => {
+    // Open stream responses, so closing the server can end them rather than wait forever.
+    const streams = new Set<ServerResponse>();
+    app.addHook('preClose', (hookDone) => {
+      for (const res of streams) res.end();
+      hookDone();
+    });
+
+    app.get(
+      '/alerts',
+      {
+        config: { access: READ },
+        schema: {
+          tags: ['detection'],
+          summary: 'Alerts, newest first, with filters; page with `before` (the last seq seen)',
+          querystring: Type.Object(
+            {
+              status: Type.Optional(
+                Type.String({ description: 'comma-separated: new,acknowledged,closed' }),
+              ),
+              level: Type.Optional(Type.String({ description: 'comma-separated levels' })),
+              kind: Type.Optional(
+                Type.Union([
+                  Type.Literal('sigma'),
+                  Type.Literal('correlation'),
+                  Type.Literal('indicator'),
+                ]),
+              ),
+              rule: Type.Optional(Type.String({ maxLength: 200 })),
+              sourceIp: Type.Optional(Type.String({ maxLength: 64 })),
+              host: Type.Optional(Type.String({ maxLength: 255 })),
+              from: Type.Optional(Type.String({ format: 'date-time' })),
+              to: Type.Optional(Type.String({ format: 'date-time' })),
+              q: Type.Optional(
+                Type.String({ maxLength: 200, description: 'words in the rule title' }),
+              ),
+              before: Type.Optional(Type.Integer({ minimum: 1 })),
+              limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Type.Array(AlertSchema), ...errorResponses },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const statuses = csv(q.status);
+        for (const s of statuses ?? [])
+          if (!['new', 'acknowledged', 'closed'].includes(s))
+            throw new ValidationError(
+              `status '${s}' is unknown; use new, acknowledged or closed.`,
+              {
+                field: 'status',
+              },
+            );
+        return alerts.list({
+          ...(statuses && { status: statuses as AlertRecord['status'][] }),
+          ...(q.level && { level: csv(q.level)! }),
+          ...(q.kind && { kind: q.kind }),
+          ...(q.rule && { ruleId: q.rule }),
+          ...(q.sourceIp && { sourceIp: q.sourceIp }),
+          ...(q.host && { hostName: q.host }),
+          ...(q.from && { from: new Date(q.from).toISOString() }),
+          ...(q.to && { to: new Date(q.to).toISOString() }),
+          ...(q.q && { text: q.q }),
+          ...(q.before && { beforeSeq: q.before }),
+          limit: q.limit,
+        });
+      },
+    );
+
+    app.get(
+      '/alerts/summary',
+      {
+        config: { access: READ },
+        schema: {
+          tags: ['detection'],
+          summary: 'Alert counts by status and by level (open ones), and detection progress',
+          response: {
+            200: Type.Object({
+              byStatus: Type.Record(Type.String(), Type.Integer()),
+              byLevel: Type.Record(Type.String(), Type.Integer()),
+              detection: Type.Object({
+                cursor: Type.Integer(),
+                lastSeq: Type.Integer(),
+                lagEvents: Type.Integer(),
+                evaluated: Type.Integer(),
+                alertsOpened: Type.Integer(),
+                alertsUpdated: Type.Integer(),
+                rules: Type.Integer(),
+                running: Type.Boolean(),
+              }),
+            }),
+            ...errorResponses,
+          },
+        },
+      },
+      async () => {
+        const { byStatus, byLevel } = await alerts.summary();
+        return { byStatus, byLevel, detection: detection.stats() };
+      },
+    );
+
+    app.get(
+      '/alerts/stream',
+      {
+        config: { access: READ },
+        schema: {
+          tags: ['detection'],
+          summary:
+            'Live alerts as Server-Sent Events (event `alert`, id = revision). Resume with the Last-Event-ID header (or ?since=) to get every change missed',
+          querystring: Type.Object(
+            { since: Type.Optional(Type.Integer({ minimum: 0 })) },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async (request, reply) => {
+        const header = request.headers['last-event-id'];
+        const resumeFrom =
+          typeof header === 'string' && /^\d+$/.test(header.trim())
+            ? Number(header.trim())
+            : request.query.since;
+        let last = resumeFrom ?? (await deps.alerts.currentRevision());
+        reply.hijack();
+        const res = reply.raw;
+        res.writeHead(200, {
+          'content-type': 'text/event-stream; charset=utf-8',
+          'cache-control': 'no-cache, no-transform',
+          connection: 'keep-alive',
+          'x-accel-buffering': 'no',
+        });
+        res.write('retry: 3000\n\n');
+        let replaying = true;
+        const held: AlertRecord[] = [];
+        const send = (list: readonly AlertRecord[]) => {
+          for (const a of list) {
+            if (a.revision <= last) continue;
+            res.write(`id: ${a.revision}\nevent: alert\ndata: ${JSON.stringify(a)}\n\n`);
+            last = a.revision;
+          }
+          // A client that stopped reading is let go; it resumes from its last id when it returns.
+          if (res.writableLength > 4 * 1024 * 1024) res.destroy();
+        };
+        const unsubscribe = stream.subscribe((list) => {
+          if (replaying) held.push(...list);
+          else send(list);
+        });
+        streams.add(res);
+        metrics.streamClients.set(stream.clients);
+        const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
+        const cleanup = () => {
+          clearInterval(heartbeat);
+          unsubscribe();
+          streams.delete(res);
+          metrics.streamClients.set(stream.clients);
+        };
+        res.on('close', cleanup);
+        try {
+          if (resumeFrom !== undefined) {
+            for (;;) {
+              const page = await deps.alerts.changedAfter(last, 500);
+              send(page);
+              if (page.length < 500 || res.destroyed) break;
+            }
+          }
+        } catch (err) {
+          request.log.error({ err }, 'alert stream replay failed');
+          res.destroy();
+          return;
+        }
+        replaying = false;
+        send(held.sort((a, b) => a.revision - b.revision));
+      },
+    );
+
+    app.get(
+      '/alerts/:id',
+      {
+        config: { access: READ },
+        schema: {
+          tags: ['detection'],
+          summary: 'One alert with the events it kept',
+          params: IdParams,
+          response: {
+            200: Type.Object({ alert: AlertSchema, events: Type.Array(Type.Unknown()) }),
+            ...errorResponses,
+          },
+        },
+      },
+      (request) => alerts.withEvents(request.params.id),
+    );
+
+    app.post(
+      '/alerts/:id/status',
+      {
+        config: { access: WORK },
+        schema: {
+          tags: ['detection'],
+          summary: 'Acknowledge, reopen or close (true/false positive) an alert',
+          params: IdParams,
+          body: Type.Object(
+            {
+              status: AlertStatusSchema,
+              resolution: Type.Optional(ResolutionSchema),
+              note: Type.Optional(Type.String({ maxLength: 2000 })),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: AlertSchema, ...errorResponses },
+        },
+      },
+      (request) => alerts.setStatus(actorOf(request), request.params.id, request.body),
+    );
+
+    app.post(
+      '/detect/backfill',
+      {
+        config: { access: WORK },
+        schema: {
+          tags: ['detection'],
+          summary:
+            'Run the current rules over events received since a time (e.g. after adding a rule)',
+          body: Type.Object(
+            { since: Type.String({ format: 'date-time', description: 'ISO 8601' }) },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              fromSeq: Type.Integer(),
+              toSeq: Type.Integer(),
+              events: Type.Integer(),
+              opened: Type.Integer(),
+              updated: Type.Integer(),
+            }),
+            ...errorResponses,
+          },
+        },
+      },
+      (request) => detection.backfill(actorOf(request), new Date(request.body.since).toISOString()),
+    );
+
+    app.get(
+      '/rules',
+      {
+        config: { access: READ },
+        schema: {
+          tags: ['detection'],
+          summary: 'Loaded rules with their pack, state, problems and match counts',
+          querystring: Type.Object(
+            {
+              pack: Type.Optional(Type.String({ maxLength: 100 })),
+              kind: Type.Optional(
+                Type.Union([
+                  Type.Literal('rule'),
+                  Type.Literal('correlation'),
+                  Type.Literal('filter'),
+                ]),
+              ),
+              level: Type.Optional(Type.String({ maxLength: 20 })),
+              status: Type.Optional(Type.String({ maxLength: 20 })),
+              enabled: Type.Optional(Type.Boolean()),
+              product: Type.Optional(Type.String({ maxLength: 100 })),
+              category: Type.Optional(Type.String({ maxLength: 100 })),
+              service: Type.Optional(Type.String({ maxLength: 100 })),
+              q: Type.Optional(Type.String({ maxLength: 200 })),
+              offset: Type.Integer({ minimum: 0, default: 0 }),
+              limit: Type.Integer({ minimum: 1, maximum: 5000, default: 500 }),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({ total: Type.Integer(), rules: Type.Array(RuleSchema) }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => {
+        const { offset, limit, ...filters } = request.query;
+        const all = await rules.list(filters);
+        return { total: all.length, rules: all.slice(offset, offset + limit) };
+      },
+    );
+
+    app.get(
+      '/rules/packs',
+      {
+        config: { access: READ },
+        schema: {
+          tags: ['detection'],
+          summary: 'Rule packs: built-in, imported (with source and licence) and uploaded',
+          response: {
+            200: Type.Array(
+              Type.Object({
+                name: Str,
+                builtIn: Type.Boolean(),
+                rules: Type.Integer(),
+                origin: Type.Union([
+                  Type.Object({ source: Str, importedAt: Str, licence: NullStr }),
+                  Type.Null(),
+                ]),
+              }),
+            ),
+            ...errorResponses,
+          },
+        },
+      },
+      () =>
+        rules.packs().map(({ name, builtIn, rules: count, origin }) => ({
+          name,
+          builtIn,
+          rules: count,
+          origin,
+        })),
+    );
+
+    app.post(
+      '/rules/validate',
+      {
+        config: { access: WORK },
+        schema: {
+          tags: ['detection'],
+          summary: 'Check a rule or a zip of rules without saving',
+          body: UploadBody,
+          response: { 200: ReportSchema, ...errorResponses },
+        },
+      },
+      (request) => rules.validate(request.body),
+    );
+
+    app.post(
+      '/rules',
+      {
+        config: { access: WORK },
+        schema: {
+          tags: ['detection'],
+          summary: 'Upload a rule (YAML) or a zip of rules; saved only if every rule is valid',
+          body: UploadBody,
+          response: { 201: ReportSchema, ...errorResponses },
+        },
+      },
+      async (request, reply) =>
+        reply.status(201).send(await rules.upload(actorOf(request), request.body)),
+    );
+
+    app.get(
+      '/rules/filters',
+      {
+        config: { access: READ },
+        schema: {
+          tags: ['detection'],
+          summary: 'False-positive filters people added, with who and why',
+          response: { 200: Type.Array(FilterSchema), ...errorResponses },
+        },
+      },
+      () => rules.filters(),
+    );
+
+    app.post(
+      '/rules/filters',
+      {
+        config: { access: WORK },
+        schema: {
+          tags: ['detection'],
+          summary: 'Add a false-positive filter (a Sigma filter document) to the rules it names',
+          body: Type.Object(
+            {
+              yaml: Type.String({ minLength: 1, maxLength: 100_000 }),
+              reason: Type.String({
+                minLength: 3,
+                maxLength: 2000,
+                description: 'why this is not an attack',
+              }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 201: FilterSchema, ...errorResponses },
+        },
+      },
+      async (request, reply) =>
+        reply.status(201).send(await rules.addFilter(actorOf(request), request.body)),
+    );
+
+    app.delete(
+      '/rules/filters/:id',
+      {
+        config: { access: WORK },
+        schema: {
+          tags: ['detection'],
+          summary: 'Remove a false-positive filter',
+          params: IdParams,
+          response: { 204: Type.Null(), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        await rules.deleteFilter(actorOf(request), request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+
+    app.get(
+      '/rules/:id',
+      {
+        config: { access: READ },
+        schema: {
+          tags: ['detection'],
+          summary: 'One rule with its YAML source',
+          params: IdParams,
+          response: {
+            200: Type.Intersect([RuleSchema, Type.Object({ source: Str })]),
+            ...errorResponses,
+          },
+        },
+      },
+      (request) => rules.get(request.params.id),
+    );
+
+    app.patch(
+      '/rules/:id',
+      {
+        config: { access: WORK },
+        schema: {
+          tags: ['detection'],
+          summary: 'Switch a rule on or off',
+          params: IdParams,
+          body: Type.Object(
+            { enabled: Type.Boolean(), reason: Type.Optional(Type.String({ maxLength: 2000 })) },
+            { additionalProperties: false },
+          ),
+          response: { 200: RuleSchema, ...errorResponses },
+        },
+      },
+      (request) =>
+        rules.setEnabled(
+          actorOf(request),
+          request.params.id,
+          request.body.enabled,
+          request.body.reason,
+        ),
+    );
+
+    app.delete(
+      '/rules/:id',
+      {
+        config: { access: WORK },
+        schema: {
+          tags: ['detection'],
+          summary: 'Delete an imported or uploaded rule (built-in ones can only be switched off)',
+          params: IdParams,
+          response: { 204: Type.Null(), ...errorResponses },
+        },
+      },
+      async (request, reply) => {
+        await rules.delete(actorOf(request), request.params.id);
+        return reply.status(204).send(null);
+      },
+    );
+    done();
+  };
+}
