@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerAlertsCommand } from './commands/alerts.js';
 import { registerApiKeyCommand } from './commands/apikey.js';
 import { registerArchiveCommand } from './commands/archive.js';
 import { registerAuditCommand } from './commands/audit.js';
@@ -7,6 +8,7 @@ import { registerDetectCommand } from './commands/detect.js';
 import { registerIngestCommand } from './commands/ingest.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerRulesCommand } from './commands/rules.js';
+import { registerRulesImportCommand } from './commands/rules-import.js';
 import { registerSearchCommand } from './commands/search.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerUserCommand } from './commands/user.js';
@@ -37,6 +39,8 @@ registerSearchCommand(program);
 registerDeadLetterCommand(program);
 registerArchiveCommand(program);
 registerRulesCommand(program);
+registerRulesImportCommand(program);
 registerDetectCommand(program);
+registerAlertsCommand(program);
 
 await program.parseAsync(process.argv);

@@ -16,7 +16,8 @@ import { healthRoutes } from './modules/health/routes.js';
 import { userRoutes } from './modules/users/routes.js';
 import { ingestRoutes, type IngestRouteDeps } from './modules/ingest/routes.js';
 import { sourceRoutes } from './modules/sources/routes.js';
-import { detectionRoutes, type DetectionRouteDeps } from './modules/detection/routes.js';
+import { detectionRoutes } from './modules/detection/routes.js';
+import type { Detection } from './modules/detection/index.js';
 import type { Services } from './services.js';
 
 export interface AppDeps {
@@ -25,7 +26,7 @@ export interface AppDeps {
   services: Services;
   metrics: Metrics;
   ingest: IngestRouteDeps;
-  detection: DetectionRouteDeps;
+  detection: Detection;
   /** pino options; tests pass `false` */
   logger?: boolean | object;
 }

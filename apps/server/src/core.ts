@@ -9,3 +9,10 @@ export { IngestPipeline, type RawMessage, type SubmitResult } from './modules/in
 export { splitIngestBody } from './modules/ingest/http-body.js';
 export { Metrics } from './http/metrics.js';
 export { RetentionService } from './modules/ingest/retention.js';
+export {
+  importRulePack,
+  CITY_PRODUCTS,
+  CITY_CATEGORIES,
+  type RuleImportResult,
+} from './modules/detection/rule-import.js';
+export { createDetection, CITY_RULES_DIR, type Detection } from './modules/detection/index.js';

@@ -16,16 +16,9 @@ import { RetentionService } from './modules/ingest/retention.js';
 import { DeadLetterService } from './modules/ingest/deadletters.js';
 import { startSyslogListeners, type SyslogListeners } from './modules/ingest/listeners.js';
 import { statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { AlertService } from './modules/detection/alerts.js';
-import { DetectionMetrics } from './modules/detection/metrics.js';
-import { GENERATION_FILE, RuleLibrary } from './modules/detection/rule-library.js';
-import { RuleService } from './modules/detection/rules.js';
-import { DetectionService } from './modules/detection/service.js';
-import { AlertStream } from './modules/detection/stream.js';
-
-/** Prahari's own city rules, shipped with the server. */
-export const CITY_RULES_DIR = fileURLToPath(new URL('../rules/city', import.meta.url));
+import { createDetection } from './modules/detection/index.js';
+import { GENERATION_FILE, type RuleLibrary } from './modules/detection/rule-library.js';
+import type { DetectionService } from './modules/detection/service.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -103,32 +96,18 @@ export async function startServer(
     );
     const metrics = new Metrics();
     const pipeline = new IngestPipeline(store, archive, clock, metrics, config.ingest);
-    const rules = new RuleLibrary({
-      builtIn: [{ name: 'city', dir: CITY_RULES_DIR }],
-      dataDir: path,
-      settings: store.ruleSettings,
-      placeholders: config.detection.placeholders,
-      correlationLatenessMs: config.detection.correlationLatenessSeconds * 1000,
-    });
-    await rules.reload();
-    const detectionMetrics = new DetectionMetrics(metrics.registry);
-    const alertStream = new AlertStream();
     let log: { error(obj: object, msg: string): void } = console;
-    const detection = new DetectionService(
+    const detecting = await createDetection({
       store,
-      rules,
-      null,
-      alertStream,
-      services.audit,
+      services,
+      config,
+      dataDir: path,
       clock,
-      detectionMetrics,
-      {
-        batchEvents: config.detection.batchEvents,
-        dedupeWindowMs: config.detection.dedupeWindowSeconds * 1000,
-        pollMs: 1000,
-      },
-      { error: (obj, msg) => log.error(obj, msg) },
-    );
+      registry: metrics.registry,
+      indicators: null,
+      log: { error: (obj, msg) => log.error(obj, msg) },
+    });
+    const { library: rules, detection } = detecting;
     pipeline.onCommitted(() => detection.notify());
     let syslog: SyslogListeners | undefined;
     const app = await buildApp({
@@ -156,13 +135,7 @@ export async function startServer(
           config.ingest.defaultTimezone,
         ),
       },
-      detection: {
-        alerts: new AlertService(store, alertStream, services.audit, clock),
-        rules: new RuleService(store, rules, services.audit, clock, () => detection.notify()),
-        detection,
-        stream: alertStream,
-        metrics: detectionMetrics,
-      },
+      detection: detecting,
       ...(options.logger !== undefined && { logger: options.logger }),
     });
     log = app.log;

@@ -13,7 +13,7 @@ interface SearchOptions extends RemoteOptions {
   raw?: boolean;
 }
 
-function isoOrFail(label: string, value: string | undefined): string | undefined {
+export function isoOrFail(label: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const relative = /^(\d+)([smhd])$/.exec(value);
   if (relative) {

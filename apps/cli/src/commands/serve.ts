@@ -1,7 +1,19 @@
 import type { Command } from 'commander';
 import { StartupError } from '@prahari/server/core';
+import type { RunningServer } from '@prahari/server';
 import { cliConfig, globalOptions, reportErrors } from '../context.js';
 import { fail } from '../output.js';
+
+/** What detection runs with, and how to add SigmaHQ's rules when only the city rules are there. */
+function detectionLine(server: RunningServer): string {
+  const packs = server.rules.packs();
+  const inUse = server.rules.engine.compiledCount;
+  const failed = server.rules.errors().filter((e) => e.severity === 'error').length;
+  const text = `Detection: ${inUse.toLocaleString('en-IN')} rules in use (${packs.map((p) => `${p.name} ${p.rules}`).join(', ')})${failed ? `; ${failed} not loaded, see GET /api/v1/rules` : ''}`;
+  return packs.some((p) => !p.builtIn)
+    ? text
+    : `${text}; add SigmaHQ's with: npx prahari rules import PATH-TO-SIGMA`;
+}
 
 export function registerServeCommand(program: Command): void {
   program
@@ -44,6 +56,7 @@ export function registerServeCommand(program: Command): void {
                 .filter(Boolean)
                 .join(', ') || 'no listener enabled'
             }; HTTP ingest at ${server.url}/api/v1/ingest`,
+            detectionLine(server),
           ];
           if (server.initialAdmin) {
             lines.push(

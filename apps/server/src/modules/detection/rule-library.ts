@@ -94,7 +94,7 @@ function ruleKey(r: { id?: string; name?: string; title: string }, file: string)
   );
 }
 
-function isYaml(name: string): boolean {
+export function isYaml(name: string): boolean {
   return /\.ya?ml$/i.test(name) && basename(name) !== 'info.yml';
 }
 
@@ -465,8 +465,14 @@ export class RuleLibrary {
   }
 }
 
-/** Every YAML file of a zip archive, refusing archives that would unpack to something huge. */
-export function yamlFilesFromZip(zip: Uint8Array): { name: string; text: string }[] {
+/**
+ * The files of a zip archive that `keep` selects, as text, refusing archives that would unpack to
+ * something huge (a zip bomb) or hold files that are not UTF-8.
+ */
+export function textFilesFromZip(
+  zip: Uint8Array,
+  keep: (name: string) => boolean = isYaml,
+): { name: string; text: string }[] {
   let entries = 0;
   let total = 0;
   let files: Record<string, Uint8Array>;
@@ -479,7 +485,7 @@ export function yamlFilesFromZip(zip: Uint8Array): { name: string; text: string 
           throw new ValidationError(
             `The zip is too large: at most ${MAX_ZIP_ENTRIES} files and ${MAX_UNZIPPED_BYTES / 1048576} MiB unpacked.`,
           );
-        return isYaml(f.name);
+        return keep(f.name);
       },
     });
   } catch (err) {

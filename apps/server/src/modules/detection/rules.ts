@@ -4,7 +4,7 @@ import { loadRuleTexts } from '@prahari/sigma';
 import type { RuleFilterRecord, Store } from '@prahari/store';
 import type { Actor, AuditService } from '../audit/service.js';
 import {
-  yamlFilesFromZip,
+  textFilesFromZip,
   type RuleInfo,
   type RuleKind,
   type RuleLibrary,
@@ -88,7 +88,7 @@ export class RuleService {
       });
     }
     if (upload.zipBase64 !== undefined) {
-      return yamlFilesFromZip(Buffer.from(upload.zipBase64, 'base64'));
+      return textFilesFromZip(Buffer.from(upload.zipBase64, 'base64'));
     }
     const text = upload.yaml!;
     let name = upload.name;

@@ -339,7 +339,8 @@ export class DetectionService {
    */
   async backfill(actor: Actor, since: string): Promise<BackfillResult> {
     const fromSeq = await this.store.eventFeed.seqBeforeReceived(since);
-    const toSeq = this.#cursor;
+    // Live detection handles what comes after its cursor; without it, backfill goes to the end.
+    const toSeq = this.#running ? this.#cursor : await this.store.eventFeed.lastSeq();
     const { engine } = await this.library.build();
     const result: BackfillResult = { fromSeq, toSeq, events: 0, opened: 0, updated: 0 };
     let seq = fromSeq;
