@@ -278,3 +278,51 @@ detection:
     expect(res.status).toBe(403);
   });
 });
+
+describe('a burst', () => {
+  it('evaluates all 200,000 events of a burst (none skipped) and the lag returns to zero', async () => {
+    const rule = `title: Test setup probe
+id: 5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a6666
+status: test
+level: medium
+logsource:
+  category: webserver
+detection:
+  selection:
+    c-uri|endswith: /phpmyadmin/setup.php
+  condition: selection
+`;
+    expect(
+      (await server.request('POST', '/api/v1/rules', { auth: admin, body: { yaml: rule } })).status,
+    ).toBe(201);
+    await server.detection.whenCaughtUp();
+    const before = server.detection.stats().evaluated;
+    const batches = 10;
+    const perBatch = 20_000;
+    for (let b = 0; b < batches; b++) {
+      const lines: string[] = [];
+      for (let i = 0; i < perBatch; i++) {
+        const n = b * perBatch + i;
+        // every 1,000th request probes phpMyAdmin from its own address: 200 distinct alerts
+        const path = n % 1000 === 999 ? '/phpmyadmin/setup.php' : `/tax/receipt/${n}`;
+        const ip =
+          n % 1000 === 999 ? `198.18.${Math.floor(n / 1000) >> 8}.${(n / 1000) & 255}` : '10.1.1.1';
+        lines.push(
+          `${ip} - - [25/Nov/2026:11:00:00 +0530] "GET ${path} HTTP/1.1" 200 512 "-" "burst"`,
+        );
+      }
+      await ingest(lines);
+    }
+    await server.detection.whenCaughtUp();
+    const stats = server.detection.stats();
+    expect(stats.evaluated - before).toBe(batches * perBatch);
+    expect(stats.lagEvents).toBe(0);
+    const probes = await server.request(
+      'GET',
+      '/api/v1/alerts?rule=5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a6666&limit=1000',
+      { auth: admin },
+    );
+    expect(probes.body).toHaveLength(200);
+    expect(probes.body.every((a: { count: number }) => a.count === 1)).toBe(true);
+  }, 240_000);
+});
