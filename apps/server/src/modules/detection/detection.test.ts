@@ -115,6 +115,37 @@ describe('detection in the running server', () => {
     expect(singles[0]!.count).toBe(20);
   });
 
+  it('raises the city RDP brute-force alert from Windows events sent as evtx_dump JSON', async () => {
+    const start = Date.now();
+    const events = Array.from({ length: 20 }, (_, i) =>
+      JSON.stringify({
+        Event: {
+          System: {
+            Provider: { '#attributes': { Name: 'Microsoft-Windows-Security-Auditing' } },
+            EventID: 4625,
+            Channel: 'Security',
+            Computer: 'vms-srv-01.iccc.local',
+            TimeCreated: {
+              '#attributes': { SystemTime: new Date(start + i * 1500).toISOString() },
+            },
+          },
+          EventData: {
+            TargetUserName: `operator${i % 3}`,
+            IpAddress: '198.51.100.200',
+            IpPort: String(50000 + i),
+            LogonType: 10,
+          },
+        },
+      }),
+    );
+    await ingest(events);
+    await expect
+      .poll(async () => (await alertsFor('71c16981-69f5-4291-8879-328142f4460f')).length, {
+        timeout: 10_000,
+      })
+      .toBe(1);
+  });
+
   it('does not alert on lines no rule matches', async () => {
     await server.detection.whenCaughtUp();
     const before = (await server.request('GET', '/api/v1/alerts', { auth: admin })).body.length;

@@ -63,6 +63,24 @@ function first(v: unknown): unknown {
 }
 
 /**
+ * A Windows event in the evtx_dump JSON layout (`Event.System`, `Event.EventData`), as received:
+ * the engine's Windows pipeline classifies it by channel and event id (Sysmon 1 is
+ * process_creation, Security 4688 too with its own field names), which its flattened stored
+ * fields cannot show.
+ */
+function windowsEventOf(e: EventRecord): Record<string, unknown> | undefined {
+  if (e.fields['Event.System.EventID'] === undefined || !e.raw.startsWith('{')) return undefined;
+  try {
+    const root = JSON.parse(e.raw) as unknown;
+    return typeof root === 'object' && root !== null && 'Event' in root
+      ? (root)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Runs every stored event through the rules, the correlation engine and the indicators, off the
  * ingest path: it follows the events table by `seq` (a durable queue that a burst can fill and a
  * restart cannot lose) and writes each step's alerts together with its position, so every event
@@ -225,12 +243,14 @@ export class DetectionService {
     const matcher = this.indicators?.matcher();
     for (const e of events) {
       this.#seqOfFields.set(e.fields, e.seq);
-      const matches = engine.evaluate({
-        fields: e.fields,
-        logsource: e.logsource,
-        message: e.message,
-        eventTime: e.eventTime,
-      });
+      const matches = engine.evaluate(
+        windowsEventOf(e) ?? {
+          fields: e.fields,
+          logsource: e.logsource,
+          message: e.message,
+          eventTime: e.eventTime,
+        },
+      );
       for (const m of matches) {
         const hit = this.#hitOf(m, e);
         this.metrics.ruleMatches.inc({ rule: hit.ruleId });
