@@ -7,6 +7,7 @@ const benches = [
   'packages/sigma/dist/bench.js',
   'packages/store/dist/bench.js',
   'apps/server/dist/bench.js',
+  'apps/server/dist/detection-bench.js',
 ];
 let failed = false;
 for (const bench of benches) {
