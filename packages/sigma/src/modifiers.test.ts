@@ -284,6 +284,17 @@ describe('expand and fieldref', () => {
     expect(matches(d, { User: 'guest' }, { placeholders })).toBe(false);
   });
 
+  it('expand feeds the expanded values to the modifiers after it', () => {
+    const placeholders = { scada_masters: ['10.20.0.0/24', '192.168.7.5/32'], night: ['2'] };
+    const cidr = "s:\n    src|expand|cidr: '%scada_masters%'\ncondition: s";
+    expect(matches(cidr, { src: '10.20.0.77' }, { placeholders })).toBe(true);
+    expect(matches(cidr, { src: '192.168.7.5' }, { placeholders })).toBe(true);
+    expect(matches(cidr, { src: '10.21.0.1' }, { placeholders })).toBe(false);
+    const hour = "s:\n    ts|expand|hour: '%night%'\ncondition: s";
+    expect(matches(hour, { ts: '2026-11-25T02:15:00Z' }, { placeholders })).toBe(true);
+    expect(matches(hour, { ts: '2026-11-25T03:15:00Z' }, { placeholders })).toBe(false);
+  });
+
   it('expand without a configured value loads the rule, warns, and never matches that value', () => {
     const e = engineFor(rule("s:\n    User|expand: '%Administrators%'\ncondition: s"));
     expect(e.compiledCount).toBe(1);

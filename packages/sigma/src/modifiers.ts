@@ -203,7 +203,11 @@ function expandPlaceholders(
     for (const r of results) for (const v of values) next.push([...r, ...parseSigmaString(v)]);
     results = next;
   }
-  return results.map((r) => ({ ...w, s: normalise(r) }));
+  // The next modifier in a chain (`|expand|cidr`, `|expand|hour`) reads the expanded text.
+  return results.map((r) => {
+    const expanded = normalise(r);
+    return { ...w, s: expanded, text: plainText(expanded) };
+  });
 }
 
 function applyModifier(
@@ -328,7 +332,9 @@ function applyModifier(
     case 'year':
       return [{ k: 'final', spec: { t: 'time', part: mod, n: toNumber(w, mod) } }];
     case 'cidr': {
-      if (index > 0) throw new ModifierError("'cidr' must be the first modifier");
+      // Only a placeholder expansion may come first: it yields the networks cidr then reads.
+      if (index > 0 && !(index === 1 && item.modifiers[0] === 'expand'))
+        throw new ModifierError("'cidr' must be the first modifier (or come right after 'expand')");
       const s = asStr(w, mod);
       const net = parseCidr(s.text);
       if (!net) throw new ModifierError(`'${s.text}' is not an IPv4 or IPv6 CIDR network`);
