@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ADMIN_PASSWORD, startTestServer, type TestServer } from '../../test-server.js';
 
@@ -113,6 +115,33 @@ describe('detection in the running server', () => {
     const singles = await alertsFor('5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a1111');
     expect(singles).toHaveLength(1);
     expect(singles[0]!.count).toBe(20);
+    // Prahari's own city rule for SSH brute force (20 in 60 s) fires on the same burst
+    expect(await alertsFor('0afa8a64-c529-4214-ac14-2801494db29e')).toHaveLength(1);
+  });
+
+  it('turns real Suricata EVE alerts into alerts by severity with the city rules', async () => {
+    const file = join(
+      import.meta.dirname,
+      '../../../../../../shared/data/logs/suricata-eve/samples/wrccdc-2018/alerts-only.json',
+    );
+    const records = JSON.parse(readFileSync(file, 'utf8')) as { alert: { severity: number } }[];
+    const res = await server.request('POST', '/api/v1/ingest', {
+      auth: ingestKey,
+      body: records,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.deadLettered).toBe(0);
+    await server.detection.whenCaughtUp();
+    const hits = async (rule: string) => {
+      const list = await server.request('GET', `/api/v1/alerts?rule=${rule}&limit=1000`, {
+        auth: admin,
+      });
+      return (list.body as { count: number }[]).reduce((n, a) => n + a.count, 0);
+    };
+    const bySeverity = (n: number) => records.filter((r) => r.alert.severity === n).length;
+    expect(bySeverity(1) + bySeverity(2)).toBeGreaterThan(0);
+    expect(await hits('a4388198-ce22-48bb-9706-4f2bafb9b140')).toBe(bySeverity(1));
+    expect(await hits('6bdc45e2-c444-4634-af21-306c38708997')).toBe(bySeverity(2));
   });
 
   it('raises the city RDP brute-force alert from Windows events sent as evtx_dump JSON', async () => {
