@@ -472,6 +472,8 @@ export interface IndicatorQuery {
   text?: string;
   /** only those not expired at this time */
   activeAt?: string;
+  /** only those expired at this time */
+  expiredAt?: string;
   afterId?: string;
   limit: number;
 }
@@ -565,8 +567,36 @@ export class IndicatorRepository {
       const at = q.activeAt;
       query = query.where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]));
     }
+    if (q.expiredAt) query = query.where('expires_at', '<=', q.expiredAt);
     if (q.afterId) query = query.where('id', '>', q.afterId);
     return (await query.orderBy('id').limit(q.limit).execute()).map(toIndicator);
+  }
+
+  /** The indicators of one type with these values (in any order; unknown values left out). */
+  async findByValues(type: IndicatorType, values: readonly string[]): Promise<IndicatorRecord[]> {
+    const out: IndicatorRecord[] = [];
+    for (let i = 0; i < values.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('indicators')
+        .selectAll()
+        .where('type', '=', type)
+        .where('value', 'in', values.slice(i, i + 500))
+        .execute();
+      for (const r of rows) out.push(toIndicator(r));
+    }
+    return out;
+  }
+
+  /**
+   * How many indicators there are and the latest change time: it changes whenever an indicator
+   * is added, updated or deleted (not when hits are counted), so a cache can tell it is stale.
+   */
+  async stamp(): Promise<{ count: number; lastUpdatedAt: string | null }> {
+    const r = await this.db
+      .selectFrom('indicators')
+      .select((eb) => [eb.fn.countAll<number>().as('count'), eb.fn.max('updated_at').as('last')])
+      .executeTakeFirst();
+    return { count: Number(r?.count ?? 0), lastUpdatedAt: r?.last ?? null };
   }
 
   /** Every indicator not expired at `at`, for the matcher. */
