@@ -8,6 +8,7 @@ const benches = [
   'packages/store/dist/bench.js',
   'apps/server/dist/bench.js',
   'apps/server/dist/detection-bench.js',
+  'apps/server/dist/modules/indicators/bench.js',
 ];
 let failed = false;
 for (const bench of benches) {

@@ -16,3 +16,4 @@ export {
   type RuleImportResult,
 } from './modules/detection/rule-import.js';
 export { createDetection, CITY_RULES_DIR, type Detection } from './modules/detection/index.js';
+export { IndicatorService } from './modules/indicators/service.js';
