@@ -5,6 +5,7 @@ import { registerArchiveCommand } from './commands/archive.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerDeadLetterCommand } from './commands/deadletter.js';
 import { registerDetectCommand } from './commands/detect.js';
+import { registerIndicatorsCommand } from './commands/indicators.js';
 import { registerIngestCommand } from './commands/ingest.js';
 import { registerMigrateCommand } from './commands/migrate.js';
 import { registerRulesCommand } from './commands/rules.js';
@@ -42,5 +43,6 @@ registerRulesCommand(program);
 registerRulesImportCommand(program);
 registerDetectCommand(program);
 registerAlertsCommand(program);
+registerIndicatorsCommand(program);
 
 await program.parseAsync(process.argv);
