@@ -18,6 +18,8 @@ import { ingestRoutes, type IngestRouteDeps } from './modules/ingest/routes.js';
 import { sourceRoutes } from './modules/sources/routes.js';
 import { detectionRoutes } from './modules/detection/routes.js';
 import type { Detection } from './modules/detection/index.js';
+import { indicatorRoutes } from './modules/indicators/routes.js';
+import type { IndicatorService } from './modules/indicators/service.js';
 import type { Services } from './services.js';
 
 export interface AppDeps {
@@ -27,6 +29,7 @@ export interface AppDeps {
   metrics: Metrics;
   ingest: IngestRouteDeps;
   detection: Detection;
+  indicators: IndicatorService;
   /** pino options; tests pass `false` */
   logger?: boolean | object;
 }
@@ -117,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(ingestRoutes(deps.ingest));
       await api.register(sourceRoutes(deps.ingest.sources));
       await api.register(detectionRoutes(deps.detection));
+      await api.register(indicatorRoutes(deps.indicators));
     },
     { prefix: '/api/v1' },
   );

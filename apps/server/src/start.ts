@@ -17,6 +17,7 @@ import { DeadLetterService } from './modules/ingest/deadletters.js';
 import { startSyslogListeners, type SyslogListeners } from './modules/ingest/listeners.js';
 import { statSync } from 'node:fs';
 import { createDetection } from './modules/detection/index.js';
+import { IndicatorService } from './modules/indicators/service.js';
 import { GENERATION_FILE, type RuleLibrary } from './modules/detection/rule-library.js';
 import type { DetectionService } from './modules/detection/service.js';
 
@@ -97,6 +98,8 @@ export async function startServer(
     const metrics = new Metrics();
     const pipeline = new IngestPipeline(store, archive, clock, metrics, config.ingest);
     let log: { error(obj: object, msg: string): void } = console;
+    const indicators = new IndicatorService(store.indicators, services.audit, clock);
+    await indicators.refresh();
     const detecting = await createDetection({
       store,
       services,
@@ -104,7 +107,7 @@ export async function startServer(
       dataDir: path,
       clock,
       registry: metrics.registry,
-      indicators: null,
+      indicators,
       log: { error: (obj, msg) => log.error(obj, msg) },
     });
     const { library: rules, detection } = detecting;
@@ -136,6 +139,7 @@ export async function startServer(
         ),
       },
       detection: detecting,
+      indicators,
       ...(options.logger !== undefined && { logger: options.logger }),
     });
     log = app.log;
@@ -176,6 +180,12 @@ export async function startServer(
       }
     };
     let generation = generationOf();
+    // Expired indicators drop out, and changes made from the CLI are picked up.
+    const refreshIndicators = setInterval(
+      () => void indicators.refresh().catch(logFailure('indicator refresh')),
+      60_000,
+    );
+    refreshIndicators.unref();
     const watchRules = setInterval(() => {
       const now = generationOf();
       if (now === generation) return;
@@ -229,6 +239,7 @@ export async function startServer(
           clearInterval(seal);
           clearInterval(daily);
           clearInterval(watchRules);
+          clearInterval(refreshIndicators);
           await startupMaintenance;
           // Stop receiving, write what was received, then stop serving.
           await listeners.close();

@@ -1,7 +1,13 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock } from '@prahari/core';
-import { InstanceLock, createDetection, type Config, type Detection } from '@prahari/server/core';
+import {
+  IndicatorService,
+  InstanceLock,
+  createDetection,
+  type Config,
+  type Detection,
+} from '@prahari/server/core';
 import type { AlertRecord, Store } from '@prahari/store';
 import type { Services } from '@prahari/server/core';
 import {
@@ -39,13 +45,15 @@ export async function withLocalDetection<T>(
       fail(
         `A server (pid ${pid}) is running on ${config.dataDir}; ${what} through it: add --server URL --api-key KEY.`,
       );
+    const indicators = new IndicatorService(store.indicators, services.audit, systemClock);
+    await indicators.refresh();
     const detection = await createDetection({
       store,
       services,
       config,
       dataDir: resolve(config.dataDir),
       clock: systemClock,
-      indicators: null,
+      indicators,
       log: { error: (obj, msg) => process.stderr.write(`prahari: ${msg}\n`) },
     });
     return fn(detection, services, store, config);

@@ -167,19 +167,13 @@ describe('prahari indicators', { timeout: 120_000 }, () => {
     expect(audit.find((a) => a.action === 'indicator.delete')!.actorName).toMatch(/^cli:/);
   });
 
-  it('works against a running server with --server and --api-key', async (ctx) => {
+  it('works against a running server with --server and --api-key', async () => {
     const server = await startServe(dir);
     try {
       const key = JSON.parse(
         prahari(['--json', 'apikey', 'create', 'ioc-loader', '--role', 'analyst']).stdout,
       ).secret as string;
       const remote = ['--server', server.url, '--api-key', key];
-      const probe = await fetch(`${server.url}/api/v1/indicators`, {
-        headers: { authorization: `Bearer ${key}` },
-      });
-      // The routes arrive in the server when the indicators module is wired into it.
-      if (probe.status === 404) ctx.skip();
-
       const add = prahari(['indicators', 'add', '192.0.2.44', '--source', 'remote', ...remote]);
       expect(add.code).toBe(0);
       expect(add.stdout).toMatch(/^Added 1, updated 0:/);

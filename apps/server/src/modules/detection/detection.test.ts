@@ -175,6 +175,36 @@ describe('detection in the running server', () => {
       .toBe(1);
   });
 
+  it('raises an indicator alert when an event touches a listed address, and counts the hit', async () => {
+    const added = await server.request('POST', '/api/v1/indicators', {
+      auth: admin,
+      body: { type: 'ip', value: '185.220.101.47', source: 'CERT-In advisory', tlp: 'amber' },
+    });
+    expect(added.status, JSON.stringify(added.body)).toBe(201);
+    await sendTcp(server.syslog.tcpPort!, [
+      '<38>1 2026-11-25T10:10:00Z iccc-app-2 sshd 99 - - Accepted password for ops from 185.220.101.47 port 51515 ssh2',
+    ]);
+    await expect
+      .poll(
+        async () => {
+          const res = await server.request('GET', '/api/v1/alerts?kind=indicator', { auth: admin });
+          return (res.body as { ruleTitle: string; sourceIp: string }[]).find((a) =>
+            a.ruleTitle.includes('185.220.101.47'),
+          )?.sourceIp;
+        },
+        { timeout: 10_000 },
+      )
+      .toBe('185.220.101.47');
+    await expect
+      .poll(async () => {
+        const listed = await server.request('GET', '/api/v1/indicators?q=185.220.101.47', {
+          auth: admin,
+        });
+        return listed.body.indicators[0].hits as number;
+      })
+      .toBeGreaterThanOrEqual(1);
+  });
+
   it('does not alert on lines no rule matches', async () => {
     await server.detection.whenCaughtUp();
     const before = (await server.request('GET', '/api/v1/alerts', { auth: admin })).body.length;
