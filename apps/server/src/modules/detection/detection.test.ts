@@ -205,6 +205,19 @@ describe('detection in the running server', () => {
       .toBeGreaterThanOrEqual(1);
   });
 
+  it('shows detection on /metrics: events evaluated, lag, matches per rule, correlation state', async () => {
+    const res = await server.request('GET', '/metrics');
+    expect(res.status).toBe(200);
+    const text = res.body as string;
+    expect(text).toMatch(/^prahari_detection_events_total [1-9]/m);
+    expect(text).toMatch(/^prahari_detection_lag_events \d+/m);
+    expect(text).toMatch(
+      /^prahari_rule_matches_total\{rule="5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a1111"\} 20/m,
+    );
+    expect(text).toMatch(/^prahari_correlation_state\{figure="groups"\} \d+/m);
+    expect(text).toMatch(/^prahari_alert_latency_seconds_count [1-9]/m);
+  });
+
   it('does not alert on lines no rule matches', async () => {
     await server.detection.whenCaughtUp();
     const before = (await server.request('GET', '/api/v1/alerts', { auth: admin })).body.length;

@@ -48,6 +48,10 @@ export async function createDetection(deps: {
   });
   await library.reload();
   const metrics = new DetectionMetrics(deps.registry ?? new Registry());
+  metrics.correlationStats = () => {
+    const s = library.engine.correlation?.stats();
+    return s && { ...s };
+  };
   const stream = new AlertStream();
   const detection = new DetectionService(
     store,

@@ -9,6 +9,8 @@ export class DetectionMetrics {
   readonly ruleMatches: Counter<'rule'>;
   readonly alertLatency: Histogram;
   readonly streamClients: Gauge;
+  /** what the correlation engine in use reports; set once rules are loaded */
+  correlationStats: () => Record<string, number> | undefined = () => undefined;
 
   constructor(registry: Registry) {
     const registers = [registry];
@@ -45,6 +47,24 @@ export class DetectionMetrics {
       help: 'from receiving the event to its alert being recorded',
       buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers,
+    });
+    const stats = () => this.correlationStats();
+    new Gauge({
+      name: 'prahari_correlation_state',
+      help: 'correlation engine figures since the rules were last loaded: groups and events held, and events left out (too_late: behind the latest event time by more than the allowed lateness, e.g. a device whose clock is behind; future: ahead of the clock)',
+      labelNames: ['figure'],
+      registers,
+      collect() {
+        const s = stats();
+        if (!s) return;
+        this.set({ figure: 'groups' }, s['groups'] ?? 0);
+        this.set({ figure: 'held_events' }, s['heldEvents'] ?? 0);
+        this.set({ figure: 'too_late' }, s['tooLate'] ?? 0);
+        this.set({ figure: 'future' }, s['future'] ?? 0);
+        this.set({ figure: 'evicted' }, s['evictions'] ?? 0);
+        this.set({ figure: 'expired' }, s['expired'] ?? 0);
+        this.set({ figure: 'missing_field' }, s['missingField'] ?? 0);
+      },
     });
     this.streamClients = new Gauge({
       name: 'prahari_alert_stream_clients',
