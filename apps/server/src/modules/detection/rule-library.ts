@@ -13,8 +13,8 @@ import { parseAllDocuments } from 'yaml';
 import { unzipSync } from 'fflate';
 import {
   SigmaEngine,
+  findRuleFiles,
   loadRuleTexts,
-  loadRules,
   emptyRuleSet,
   type CorrelationRule,
   type LoadError,
@@ -142,6 +142,11 @@ interface Loaded {
 export class RuleLibrary {
   #loaded: Loaded | undefined;
   #generation = 0;
+  /**
+   * Parsed files by path, kept while their size and time are unchanged: switching a rule off
+   * then only recompiles, instead of re-reading thousands of YAML files while the server waits.
+   */
+  #parsed = new Map<string, { mtimeMs: number; size: number; ino: number; set: RuleSet }>();
 
   constructor(private readonly options: RuleLibraryOptions) {}
 
@@ -193,8 +198,9 @@ export class RuleLibrary {
     const ruleFilters: SigmaFilter[] = [];
     const packs: RulePack[] = [];
     const origins = new Map<object, string>();
+    const seenFiles = new Set<string>();
     for (const pack of this.#packs()) {
-      const set = loadRules({ dirs: [pack.dir] });
+      const set = this.#loadPack(pack.dir, seenFiles);
       errors.push(...set.errors);
       let count = 0;
       const add = (
@@ -253,6 +259,7 @@ export class RuleLibrary {
         if (add(f, 'filter', f.origin.file, f.origin.line)) ruleFilters.push(f);
       packs.push({ ...pack, rules: count, origin: readPackOrigin(pack.dir) });
     }
+    for (const path of this.#parsed.keys()) if (!seenFiles.has(path)) this.#parsed.delete(path);
     for (const f of filters) {
       if (!f.enabled) continue;
       const set = loadRuleTexts([{ text: f.source, file: `filter:${f.id}` }]);
@@ -272,6 +279,55 @@ export class RuleLibrary {
       info?.problems.push({ severity: e.severity, message: e.message });
     }
     return { engine, infos, packs, errors };
+  }
+
+  #loadPack(dir: string, seen: Set<string>): RuleSet {
+    const set = emptyRuleSet();
+    for (const file of findRuleFiles(dir)) {
+      seen.add(file);
+      let stat;
+      try {
+        stat = statSync(file);
+      } catch (e) {
+        set.errors.push({
+          file,
+          severity: 'error',
+          message: `cannot read: ${(e as Error).message}`,
+        });
+        continue;
+      }
+      let cached = this.#parsed.get(file);
+      if (
+        !cached ||
+        cached.mtimeMs !== stat.mtimeMs ||
+        cached.size !== stat.size ||
+        cached.ino !== stat.ino
+      ) {
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch (e) {
+          set.errors.push({
+            file,
+            severity: 'error',
+            message: `cannot read: ${(e as Error).message}`,
+          });
+          continue;
+        }
+        cached = {
+          mtimeMs: stat.mtimeMs,
+          size: stat.size,
+          ino: stat.ino,
+          set: loadRuleTexts([{ text, file }]),
+        };
+        this.#parsed.set(file, cached);
+      }
+      set.rules.push(...cached.set.rules);
+      set.correlations.push(...cached.set.correlations);
+      set.filters.push(...cached.set.filters);
+      set.errors.push(...cached.set.errors);
+    }
+    return set;
   }
 
   /** Builds the engine from disk and the database and puts it in use. */
