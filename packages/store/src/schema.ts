@@ -15,6 +15,10 @@ export interface Database {
   rule_settings: RuleSettingsTable;
   rule_filters: RuleFiltersTable;
   detection_state: DetectionStateTable;
+  assets: AssetsTable;
+  asset_addresses: AssetAddressesTable;
+  city_services: CityServicesTable;
+  asset_edges: AssetEdgesTable;
 }
 
 export interface UsersTable {
@@ -214,5 +218,86 @@ export interface RuleFiltersTable {
 export interface DetectionStateTable {
   name: string;
   value: number;
+  updated_at: string;
+}
+
+export interface AssetsTable {
+  id: string;
+  name: string;
+  kind: string;
+  zone: string | null;
+  department: string | null;
+  owner_user_id: string | null;
+  /** 1 (test/lab) … 5 (life/safety or city-wide service); null: not rated yet */
+  criticality: number | null;
+  description: string | null;
+  vendor: string | null;
+  product: string | null;
+  version: string | null;
+  /** CPE 2.3 formatted string */
+  cpe: string | null;
+  ward: string | null;
+  site: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  /** JSON array of strings */
+  tags: string;
+  personal_data: number;
+  internet_exposed: number;
+  /** active | discovered | retired */
+  status: string;
+  /** how it entered the register: manual, import, nmap, events */
+  source: string;
+  os_guess: string | null;
+  /** JSON array of open ports/services (from nmap) */
+  open_services: string;
+  first_seen: string | null;
+  last_seen: string | null;
+  created_by: string;
+  created_at: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface AssetAddressesTable {
+  asset_id: string;
+  /** ip | mac | hostname */
+  type: string;
+  /** canonical: compressed IPv6 / dotted IPv4, lower-case colon MAC, lower-case hostname */
+  value: string;
+  /** e.g. the MAC vendor nmap names */
+  label: string | null;
+}
+
+export interface CityServicesTable {
+  id: string;
+  name: string;
+  description: string | null;
+  /** 1 (negligible) … 5 (life/safety or the whole city) */
+  citizen_impact: number;
+  population_served: number | null;
+  /** maximum tolerable downtime */
+  mtd_minutes: number | null;
+  department: string | null;
+  owner_user_id: string | null;
+  created_by: string;
+  created_at: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface AssetEdgesTable {
+  id: string;
+  from_id: string;
+  to_id: string;
+  /** depends_on | powered_by | network_via | data_from | supports */
+  type: string;
+  time_to_impact_minutes: number | null;
+  redundancy_group: string | null;
+  redundancy_k: number | null;
+  note: string | null;
+  created_by: string;
+  created_at: string;
+  updated_by: string;
   updated_at: string;
 }

@@ -22,6 +22,11 @@ import {
   IndicatorRepository,
   RuleSettingsRepository,
 } from './detection-repositories.js';
+import {
+  AssetEdgeRepository,
+  AssetRepository,
+  CityServiceRepository,
+} from './asset-repositories.js';
 import type {
   ApiKeyRepository,
   DeadLetterRepository,
@@ -62,6 +67,9 @@ export class Store {
   readonly indicators: IndicatorRepository;
   readonly ruleSettings: RuleSettingsRepository;
   readonly eventFeed: EventFeed;
+  readonly assets: AssetRepository;
+  readonly cityServices: CityServiceRepository;
+  readonly assetEdges: AssetEdgeRepository;
   readonly #migrator: Migrator;
 
   private constructor(
@@ -81,6 +89,9 @@ export class Store {
     this.indicators = new IndicatorRepository(db);
     this.ruleSettings = new RuleSettingsRepository(db);
     this.eventFeed = new EventFeed(db);
+    this.assets = new AssetRepository(db);
+    this.cityServices = new CityServiceRepository(db);
+    this.assetEdges = new AssetEdgeRepository(db);
     const migrations = migrationsFor(dialect);
     const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
     this.#migrator = new Migrator({ db, provider, migrationTableName: 'schema_migrations' });
