@@ -5,3 +5,4 @@ export * from './audit.js';
 export * from './event.js';
 export * from './query.js';
 export * from './random.js';
+export * from './impact/index.js';
