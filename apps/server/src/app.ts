@@ -20,6 +20,8 @@ import { detectionRoutes } from './modules/detection/routes.js';
 import type { Detection } from './modules/detection/index.js';
 import { indicatorRoutes } from './modules/indicators/routes.js';
 import type { IndicatorService } from './modules/indicators/service.js';
+import { assetRoutes } from './modules/assets/routes.js';
+import type { AssetService } from './modules/assets/service.js';
 import type { Services } from './services.js';
 
 export interface AppDeps {
@@ -30,6 +32,7 @@ export interface AppDeps {
   ingest: IngestRouteDeps;
   detection: Detection;
   indicators: IndicatorService;
+  assets: AssetService;
   /** pino options; tests pass `false` */
   logger?: boolean | object;
 }
@@ -121,6 +124,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(sourceRoutes(deps.ingest.sources));
       await api.register(detectionRoutes(deps.detection));
       await api.register(indicatorRoutes(deps.indicators));
+      await api.register(assetRoutes(deps.assets));
     },
     { prefix: '/api/v1' },
   );

@@ -17,3 +17,22 @@ export {
 } from './modules/detection/rule-import.js';
 export { createDetection, CITY_RULES_DIR, type Detection } from './modules/detection/index.js';
 export { IndicatorService } from './modules/indicators/service.js';
+export {
+  AssetService,
+  OWNER_EDITABLE_FIELDS,
+  type AssetDetail,
+  type AssetListQuery,
+  type EdgeResult,
+  type EdgeView,
+  type ServiceDetail,
+} from './modules/assets/service.js';
+export {
+  AssetDirectory,
+  AssetDiscovery,
+  type AssetLookup,
+  type DiscoveryResult,
+  type ObservedEvent,
+} from './modules/assets/directory.js';
+export type { AssetInput, EdgeInput, ServiceInput } from './modules/assets/fields.js';
+export type { AssetImportRequest, AssetImportResult } from './modules/assets/import.js';
+export { CITIZEN_IMPACT_MEANING, CRITICALITY_MEANING } from './modules/assets/validate.js';

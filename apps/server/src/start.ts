@@ -20,6 +20,8 @@ import { createDetection } from './modules/detection/index.js';
 import { IndicatorService } from './modules/indicators/service.js';
 import { GENERATION_FILE, type RuleLibrary } from './modules/detection/rule-library.js';
 import type { DetectionService } from './modules/detection/service.js';
+import { AssetService } from './modules/assets/service.js';
+import { AssetDirectory, AssetDiscovery } from './modules/assets/directory.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -32,6 +34,11 @@ export interface RunningServer {
   syslog: SyslogListeners;
   rules: RuleLibrary;
   detection: DetectionService;
+  /**
+   * The asset register: the service behind /api/v1/assets, the in-memory directory enrichment
+   * looks assets up in (kept fresh here), and passive discovery for the detection loop to feed.
+   */
+  assets: { service: AssetService; directory: AssetDirectory; discovery: AssetDiscovery };
   /** set on the first start of an empty database */
   initialAdmin: { username: string; password: string; generated: boolean } | null;
   close(): Promise<void>;
@@ -100,6 +107,18 @@ export async function startServer(
     let log: { error(obj: object, msg: string): void } = console;
     const indicators = new IndicatorService(store.indicators, services.audit, clock);
     await indicators.refresh();
+    const assetDirectory = new AssetDirectory(store.assets);
+    await assetDirectory.refresh();
+    const assets = {
+      service: new AssetService(store, services.audit, clock, assetDirectory),
+      directory: assetDirectory,
+      discovery: new AssetDiscovery({
+        repo: store.assets,
+        directory: assetDirectory,
+        audit: services.audit,
+        clock,
+      }),
+    };
     const detecting = await createDetection({
       store,
       services,
@@ -140,6 +159,7 @@ export async function startServer(
       },
       detection: detecting,
       indicators,
+      assets: assets.service,
       ...(options.logger !== undefined && { logger: options.logger }),
     });
     log = app.log;
@@ -186,6 +206,12 @@ export async function startServer(
       60_000,
     );
     refreshIndicators.unref();
+    // Changes made from the CLI (imports, confirmations) reach the directory within a minute.
+    const refreshAssets = setInterval(
+      () => void assetDirectory.refresh().catch(logFailure('asset directory refresh')),
+      60_000,
+    );
+    refreshAssets.unref();
     const watchRules = setInterval(() => {
       const now = generationOf();
       if (now === generation) return;
@@ -232,6 +258,7 @@ export async function startServer(
       syslog: listeners,
       rules,
       detection,
+      assets,
       initialAdmin,
       close: () =>
         (closing ??= (async () => {
@@ -240,6 +267,7 @@ export async function startServer(
           clearInterval(daily);
           clearInterval(watchRules);
           clearInterval(refreshIndicators);
+          clearInterval(refreshAssets);
           await startupMaintenance;
           // Stop receiving, write what was received, then stop serving.
           await listeners.close();
