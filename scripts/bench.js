@@ -6,6 +6,7 @@ const benches = [
   'packages/ingest/dist/bench.js',
   'packages/sigma/dist/bench.js',
   'packages/store/dist/bench.js',
+  'packages/core/dist/impact/bench.js',
   'apps/server/dist/bench.js',
   'apps/server/dist/detection-bench.js',
   'apps/server/dist/modules/indicators/bench.js',
