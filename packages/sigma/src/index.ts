@@ -10,7 +10,14 @@ export type { Placeholders } from './modifiers.js';
 export { parseJsonEvents, JsonEventStream } from './json-events.js';
 export type { JsonEventsResult, JsonEventError } from './json-events.js';
 export { findRegressionCases, runRegression } from './regression.js';
-export type { RegressionCase, RegressionTest, RegressionResult } from './regression.js';
+export type {
+  ErrataOptions,
+  RegressionCase,
+  RegressionTest,
+  RegressionResult,
+} from './regression.js';
+export { regressionErrata, findErratum } from './regression-errata.js';
+export type { RegressionErratum } from './regression-errata.js';
 export type * from './types.js';
 export type {
   CorrelationRule,

@@ -151,31 +151,38 @@ export function registerRulesCommand(program: Command): void {
   rules
     .command('test')
     .description(
-      'run SigmaHQ-style regression data: every info.yml under the folders names a rule and its JSON events; the rule must match match_count times (at least once when there is none)',
+      'run SigmaHQ-style regression data: every info.yml under the folders names a rule and its JSON events; the rule must match match_count times (at least once when there is none), or the corrected count where SigmaHQ has since corrected match_count upstream (shipped errata)',
     )
     .argument('<dirs...>', 'folders holding rules and regression data (e.g. a SigmaHQ checkout)')
     .option('--rules <dir...>', 'more rule files or folders')
     .option('--json', 'machine-readable output')
     .option('--others', 'also list the other rules that fire on each case')
+    .option(
+      '--no-errata',
+      'expect match_count exactly as info.yml states it (ignore the shipped errata)',
+    )
     .action(
       (
         dirs: string[],
-        options: JsonFlag & { rules?: string[]; others?: boolean },
+        options: JsonFlag & { rules?: string[]; others?: boolean; errata: boolean },
         command: Command,
       ) => {
         const json = options.json ?? command.optsWithGlobals<JsonFlag>().json ?? false;
         const set = loadRulePaths([...dirs, ...rulesBeside(dirs), ...(options.rules ?? [])]);
         const engine = new SigmaEngine({ rules: set, includeSuppressed: true });
-        const { cases, errors: caseErrors } = findRegressionCases(dirs);
+        const { cases, errors: caseErrors } = findRegressionCases(dirs, {
+          ...(!options.errata && { errata: false }),
+        });
         const progress = new Progress('regression', cases.length);
         const results = cases.flatMap((c, i) => {
           progress.update(i + 1);
-          return runRegression(engine, [c]);
+          return runRegression(engine, [c], { errata: options.errata });
         });
         progress.done();
         const runnable = results.filter((r) => r.events > 0);
         const skipped = results.filter((r) => r.events === 0);
         const failed = runnable.filter((r) => !r.ok);
+        const corrected = results.filter((r) => r.erratum);
         const loadErrors = [...set.errors, ...engine.errors].filter((e) => e.severity === 'error');
         const base = dirs[0] ?? '.';
         const rel = (p: string): string => relative(base, p) || p;
@@ -186,12 +193,25 @@ export function registerRulesCommand(program: Command): void {
             passed: runnable.length - failed.length,
             failed: failed.length,
             skipped: skipped.length,
+            errataUsed: options.errata,
+            errata: corrected.map((r) => ({
+              info: rel(r.case.info),
+              rule: r.case.ruleId,
+              test: r.test.name,
+              upstream: r.erratum!.upstreamMatchCount,
+              corrected: r.erratum!.correctedMatchCount,
+              source: r.erratum!.source,
+              reason: r.erratum!.reason,
+              actual: r.matches,
+              ok: r.ok,
+            })),
             failures: failed.map((r) => ({
               info: rel(r.case.info),
               rule: r.case.ruleId,
-              expected: r.test.matchCount ?? '>=1',
+              expected: r.expected ?? '>=1',
               actual: r.matches,
               events: r.events,
+              ...(r.erratum && { erratum: r.erratum.source }),
             })),
             skippedTests: skipped.map((r) => ({ info: rel(r.case.info), reason: r.problem })),
             ...(options.others && {
@@ -204,9 +224,16 @@ export function registerRulesCommand(program: Command): void {
           });
         } else {
           const out = process.stdout;
-          for (const r of failed) {
+          for (const r of corrected) {
+            const e = r.erratum!;
             out.write(
-              `FAIL ${rel(r.case.info)}  rule ${r.case.ruleId}${r.case.title ? ` (${r.case.title})` : ''}: expected ${r.test.matchCount ?? 'at least 1'} match(es), got ${r.matches} over ${r.events} event(s)\n`,
+              `ERRATUM ${rel(r.case.info)}  rule ${r.case.ruleId}${r.case.title ? ` (${r.case.title})` : ''}: match_count ${e.upstreamMatchCount} → ${e.correctedMatchCount} (${e.source})\n`,
+            );
+          }
+          for (const r of failed) {
+            const why = r.erratum ? ` (corrected by ${r.erratum.source})` : '';
+            out.write(
+              `FAIL ${rel(r.case.info)}  rule ${r.case.ruleId}${r.case.title ? ` (${r.case.title})` : ''}: expected ${r.expected ?? 'at least 1'} match(es)${why}, got ${r.matches} over ${r.events} event(s)\n`,
             );
           }
           for (const r of skipped)
@@ -222,8 +249,14 @@ export function registerRulesCommand(program: Command): void {
           }
           for (const e of loadErrors) out.write(`RULE ERROR ${formatError(e)}\n`);
           for (const e of caseErrors) out.write(`CASE ERROR ${e}\n`);
+          const errataNote =
+            corrected.length > 0
+              ? `; ${corrected.length} match_count(s) corrected by errata`
+              : options.errata
+                ? ''
+                : '; errata not used';
           out.write(
-            `${runnable.length - failed.length} passed, ${failed.length} failed, ${skipped.length} skipped (${cases.length} cases, ${set.rules.length} rules)\n`,
+            `${runnable.length - failed.length} passed, ${failed.length} failed, ${skipped.length} skipped (${cases.length} cases, ${set.rules.length} rules${errataNote})\n`,
           );
         }
         if (failed.length > 0 || cases.length === 0) process.exitCode = 1;

@@ -1,9 +1,10 @@
 /**
  * Conformance on the real SigmaHQ corpus (read from ../shared/data/sigma, never copied here):
- * every rule loads and compiles; every regression case matches as its info.yml says; and the
- * other rules that fire on the regression events are kept as a reviewed expectation, so any
- * change in what fires shows up in review. Set UPDATE_SIGMA_EXPECTATIONS=1 to rewrite the
- * expectation file after reviewing a change.
+ * every rule loads and compiles; every regression case matches exactly as its info.yml says,
+ * or as SigmaHQ corrected it upstream (regression-errata.ts); and the other rules that fire on
+ * the regression events are kept as a reviewed expectation, so any change in what fires shows
+ * up in review. Set UPDATE_SIGMA_EXPECTATIONS=1 to rewrite the expectation file after
+ * reviewing a change.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -12,7 +13,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { findRuleFiles, loadRules } from '../fs-loader.js';
 import { SigmaEngine } from '../engine.js';
 import { findRegressionCases, runRegression } from '../regression.js';
-import type { RegressionResult } from '../regression.js';
+import type { RegressionCase, RegressionResult } from '../regression.js';
+import { regressionErrata } from '../regression-errata.js';
 import type { RuleSet } from '../loader.js';
 
 const DATA =
@@ -24,18 +26,11 @@ const HERE = fileURLToPath(new URL('.', import.meta.url)).replace(
   '/src/conformance',
 );
 const OTHER_MATCHES = join(HERE, 'other-matches.json');
-const EXCEPTIONS = join(HERE, 'regression-exceptions.json');
 const UPDATE = process.env['UPDATE_SIGMA_EXPECTATIONS'] === '1';
-
-interface RegressionException {
-  info: string;
-  expected: number;
-  actual: number;
-  reason: string;
-}
 
 let set: RuleSet;
 let engine: SigmaEngine;
+let cases: RegressionCase[];
 let results: RegressionResult[];
 
 describe('SigmaHQ corpus', () => {
@@ -43,7 +38,7 @@ describe('SigmaHQ corpus', () => {
     expect(existsSync(DATA), `SigmaHQ data expected at ${DATA}`).toBe(true);
     set = loadRules({ dirs: RULE_DIRS.map((d) => join(DATA, d)) });
     engine = new SigmaEngine({ rules: set, includeSuppressed: true });
-    const { cases } = findRegressionCases([join(DATA, 'regression_data')]);
+    cases = findRegressionCases([join(DATA, 'regression_data')]).cases;
     results = runRegression(engine, cases);
   }, 120_000);
 
@@ -73,35 +68,63 @@ describe('SigmaHQ corpus', () => {
     }
   });
 
-  it('matches every regression case exactly match_count times (reviewed data exceptions aside)', () => {
-    const exceptions = JSON.parse(readFileSync(EXCEPTIONS, 'utf8')) as RegressionException[];
-    const byInfo = new Map(exceptions.map((x) => [x.info, x]));
+  it('matches every regression case exactly match_count times, as corrected upstream where an erratum applies', () => {
     const runnable = results.filter((r) => !r.problem || r.events > 0);
     const failures: string[] = [];
     let passed = 0;
     for (const r of runnable) {
       const info = relative(DATA, r.case.info);
-      const ex = byInfo.get(info);
-      if (ex) {
-        // the exception must still describe the data: same expectation, same actual count
-        expect({ info, expected: r.test.matchCount, actual: r.matches }).toEqual({
-          info,
-          expected: ex.expected,
-          actual: ex.actual,
-        });
-        continue;
-      }
       if (r.ok) passed++;
       else
         failures.push(
-          `${info}: expected ${r.test.matchCount ?? '≥1'} got ${r.matches} (${r.events} events) ${r.problem ?? ''}`,
+          `${info}: expected ${r.expected ?? '≥1'} got ${r.matches} (${r.events} events) ${r.problem ?? ''}`,
         );
     }
     expect(failures).toEqual([]);
-    const withCount = runnable.filter((r) => r.test.matchCount !== undefined).length;
+    const withCount = runnable.filter((r) => r.expected !== undefined).length;
+    const errata = runnable.filter((r) => r.erratum).length;
     console.info(
-      `regression: ${passed} passed of ${runnable.length} runnable tests (${withCount} with match_count), ${exceptions.length} reviewed exceptions`,
+      `regression: ${passed} passed of ${runnable.length} runnable tests (${withCount} with match_count, ${errata} of them corrected by an erratum)`,
     );
+  });
+
+  it('applies each shipped erratum to its case, which then matches exactly the corrected count', () => {
+    const applied = results.filter((r) => r.erratum);
+    expect(
+      applied.map((r) => ({
+        info: relative(join(DATA, 'regression_data'), r.case.info),
+        rule: r.case.ruleId,
+        upstream: r.test.matchCount,
+        expected: r.expected,
+        matches: r.matches,
+        source: r.erratum?.source,
+      })),
+    ).toEqual(
+      regressionErrata.map((e) => ({
+        info: e.info,
+        rule: e.ruleId,
+        upstream: e.upstreamMatchCount,
+        expected: e.correctedMatchCount,
+        matches: e.correctedMatchCount,
+        source: 'SigmaHQ/sigma#6211',
+      })),
+    );
+  });
+
+  it('without errata, exactly the four corrected cases fail with the upstream counts', () => {
+    const raw = runRegression(engine, cases, { errata: false });
+    const failed = raw.filter((r) => !r.ok);
+    expect(
+      failed.map((r) => [
+        relative(join(DATA, 'regression_data'), r.case.info),
+        r.expected,
+        r.matches,
+      ]),
+    ).toEqual(regressionErrata.map((e) => [e.info, e.upstreamMatchCount, e.correctedMatchCount]));
+    expect(failed.every((r) => r.erratum === undefined)).toBe(true);
+    // and cases found with errata disabled carry none
+    const plain = findRegressionCases([join(DATA, 'regression_data')], { errata: false }).cases;
+    expect(plain.flatMap((c) => c.tests).some((t) => t.erratum)).toBe(false);
   });
 
   it('lists every other rule that fires on the regression events (reviewed expectation)', () => {
