@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerAlertsCommand } from './commands/alerts.js';
 import { registerApiKeyCommand } from './commands/apikey.js';
+import { registerAssetsCommand, registerServicesCommand } from './commands/assets.js';
 import { registerArchiveCommand } from './commands/archive.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerDeadLetterCommand } from './commands/deadletter.js';
@@ -44,5 +45,7 @@ registerRulesImportCommand(program);
 registerDetectCommand(program);
 registerAlertsCommand(program);
 registerIndicatorsCommand(program);
+registerAssetsCommand(program);
+registerServicesCommand(program);
 
 await program.parseAsync(process.argv);
