@@ -127,6 +127,7 @@ export async function startServer(
       clock,
       registry: metrics.registry,
       indicators,
+      assets,
       log: { error: (obj, msg) => log.error(obj, msg) },
     });
     const { library: rules, detection } = detecting;

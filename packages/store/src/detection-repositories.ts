@@ -7,6 +7,16 @@ export type AlertKind = 'sigma' | 'correlation' | 'indicator';
 export type AlertStatus = 'new' | 'acknowledged' | 'closed';
 export type AlertResolution = 'true_positive' | 'false_positive';
 
+/** The asset an alert concerns, as the register described it when the alert opened. */
+export interface AlertAsset {
+  id: string;
+  name: string;
+  criticality: number | null;
+  zone: string | null;
+  ownerId: string | null;
+  ownerName: string | null;
+}
+
 export interface AlertRecord {
   seq: number;
   id: string;
@@ -33,6 +43,9 @@ export interface AlertRecord {
   userName: string | null;
   eventSeqs: number[];
   matched: Record<string, unknown>;
+  asset: AlertAsset | null;
+  /** the level weighed by the asset's criticality */
+  severity: string;
   createdAt: string;
   updatedAt: string;
 }
@@ -55,11 +68,17 @@ export interface AlertHit {
   userName: string | null;
   eventSeqs: number[];
   matched: Record<string, unknown>;
+  asset: AlertAsset | null;
+  severity: string;
 }
 
 export interface AlertQuery {
   status?: AlertStatus[];
   level?: string[];
+  severity?: string[];
+  assetId?: string;
+  /** only alerts on assets this user owns (the owner role) */
+  assetOwnerId?: string;
   kind?: AlertKind;
   ruleId?: string;
   sourceIp?: string;
@@ -124,6 +143,17 @@ function toAlert(r: Selectable<AlertsTable>): AlertRecord {
     userName: r.user_name,
     eventSeqs: JSON.parse(r.event_seqs) as number[],
     matched: JSON.parse(r.matched) as Record<string, unknown>,
+    asset: r.asset_id
+      ? {
+          id: r.asset_id,
+          name: r.asset_name ?? r.asset_id,
+          criticality: r.asset_criticality === null ? null : Number(r.asset_criticality),
+          zone: r.asset_zone,
+          ownerId: r.asset_owner_id,
+          ownerName: r.asset_owner_name,
+        }
+      : null,
+    severity: r.severity ?? r.level,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -229,6 +259,8 @@ export class AlertRepository {
             userName: hit.userName,
             eventSeqs: keepSeqs([], hit.eventSeqs),
             matched: hit.matched,
+            asset: hit.asset,
+            severity: hit.severity,
             createdAt: options.now,
             updatedAt: options.now,
           };
@@ -265,6 +297,13 @@ export class AlertRepository {
               user_name: a.userName,
               event_seqs: JSON.stringify(a.eventSeqs),
               matched: JSON.stringify(a.matched),
+              asset_id: a.asset?.id ?? null,
+              asset_name: a.asset?.name ?? null,
+              asset_criticality: a.asset?.criticality ?? null,
+              asset_zone: a.asset?.zone ?? null,
+              asset_owner_id: a.asset?.ownerId ?? null,
+              asset_owner_name: a.asset?.ownerName ?? null,
+              severity: a.severity,
               created_at: a.createdAt,
               updated_at: a.updatedAt,
             })
@@ -310,6 +349,9 @@ export class AlertRepository {
     let query = this.db.selectFrom('alerts').selectAll();
     if (q.status?.length) query = query.where('status', 'in', q.status);
     if (q.level?.length) query = query.where('level', 'in', q.level);
+    if (q.severity?.length) query = query.where('severity', 'in', q.severity);
+    if (q.assetId) query = query.where('asset_id', '=', q.assetId);
+    if (q.assetOwnerId) query = query.where('asset_owner_id', '=', q.assetOwnerId);
     if (q.kind) query = query.where('kind', '=', q.kind);
     if (q.ruleId) query = query.where('rule_id', '=', q.ruleId);
     if (q.sourceIp) query = query.where('source_ip', '=', q.sourceIp);
@@ -367,30 +409,56 @@ export class AlertRepository {
     });
   }
 
+  /** Open (not closed) alerts per asset: how many, and their severities, for risk ranking. */
+  async openByAsset(): Promise<Map<string, { count: number; severities: string[] }>> {
+    const rows = await this.db
+      .selectFrom('alerts')
+      .select(['asset_id', 'severity'])
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '!=', 'closed')
+      .where('asset_id', 'is not', null)
+      .groupBy(['asset_id', 'severity'])
+      .execute();
+    const out = new Map<string, { count: number; severities: string[] }>();
+    for (const r of rows) {
+      const entry = out.get(r.asset_id!) ?? { count: 0, severities: [] };
+      entry.count += Number(r.n);
+      if (r.severity) entry.severities.push(r.severity);
+      out.set(r.asset_id!, entry);
+    }
+    return out;
+  }
+
   /** Counts by status and level, and total matches per rule: for dashboards and the rule list. */
   async summary(): Promise<{
     byStatus: Record<string, number>;
     byLevel: Record<string, number>;
+    bySeverity: Record<string, number>;
     matchesByRule: Record<string, number>;
   }> {
     const byStatus: Record<string, number> = {};
     const byLevel: Record<string, number> = {};
+    const bySeverity: Record<string, number> = {};
     const matchesByRule: Record<string, number> = {};
     const rows = await this.db
       .selectFrom('alerts')
-      .select(['status', 'level', 'rule_id'])
+      .select(['status', 'level', 'severity', 'rule_id'])
       .select((eb) => [
         eb.fn.countAll<number>().as('alerts'),
         eb.fn.sum<number>('count').as('hits'),
       ])
-      .groupBy(['status', 'level', 'rule_id'])
+      .groupBy(['status', 'level', 'severity', 'rule_id'])
       .execute();
     for (const r of rows) {
       byStatus[r.status] = (byStatus[r.status] ?? 0) + Number(r.alerts);
-      if (r.status !== 'closed') byLevel[r.level] = (byLevel[r.level] ?? 0) + Number(r.alerts);
+      if (r.status !== 'closed') {
+        byLevel[r.level] = (byLevel[r.level] ?? 0) + Number(r.alerts);
+        const sev = r.severity ?? r.level;
+        bySeverity[sev] = (bySeverity[sev] ?? 0) + Number(r.alerts);
+      }
       matchesByRule[r.rule_id] = (matchesByRule[r.rule_id] ?? 0) + Number(r.hits);
     }
-    return { byStatus, byLevel, matchesByRule };
+    return { byStatus, byLevel, bySeverity, matchesByRule };
   }
 }
 

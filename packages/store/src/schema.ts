@@ -177,6 +177,14 @@ export interface AlertsTable {
   matched: string;
   created_at: string;
   updated_at: string;
+  asset_id: string | null;
+  asset_name: string | null;
+  asset_criticality: number | null;
+  asset_zone: string | null;
+  asset_owner_id: string | null;
+  asset_owner_name: string | null;
+  /** the level weighed by the asset's criticality */
+  severity: string | null;
 }
 
 export interface IndicatorsTable {

@@ -4,6 +4,7 @@ import { identityAndAudit } from './0001-identity-and-audit.js';
 import { events } from './0002-events.js';
 import { detection } from './0004-detection.js';
 import { assets } from './0005-assets.js';
+import { alertAssets } from './0006-alert-assets.js';
 
 /** A migration gets the dialect helper so it can stay dialect-neutral. */
 export interface VersionedMigration {
@@ -12,7 +13,13 @@ export interface VersionedMigration {
 }
 
 /** Ordered; names sort in order and are never renamed once released. */
-export const MIGRATIONS: VersionedMigration[] = [identityAndAudit, events, detection, assets];
+export const MIGRATIONS: VersionedMigration[] = [
+  identityAndAudit,
+  events,
+  detection,
+  assets,
+  alertAssets,
+];
 
 export function migrationsFor(dialect: DialectHelper): Record<string, Migration> {
   return Object.fromEntries(

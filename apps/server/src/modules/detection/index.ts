@@ -8,7 +8,7 @@ import { AlertService } from './alerts.js';
 import { DetectionMetrics } from './metrics.js';
 import { RuleLibrary } from './rule-library.js';
 import { RuleService } from './rules.js';
-import { DetectionService, type IndicatorFeed } from './service.js';
+import { DetectionService, type AssetFeed, type IndicatorFeed } from './service.js';
 import { AlertStream } from './stream.js';
 
 /** Prahari's own city rules, shipped with the server. */
@@ -36,6 +36,8 @@ export async function createDetection(deps: {
   /** where detection's metrics go (a private one when omitted) */
   registry?: Registry;
   indicators: IndicatorFeed | null;
+  /** the asset register, for enrichment and passive discovery */
+  assets?: AssetFeed | null;
   log: { error(obj: object, msg: string): void };
 }): Promise<Detection> {
   const { store, services, config, clock } = deps;
@@ -67,6 +69,7 @@ export async function createDetection(deps: {
       pollMs: 1000,
     },
     deps.log,
+    deps.assets ?? null,
   );
   return {
     library,

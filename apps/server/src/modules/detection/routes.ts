@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { ServerResponse } from 'node:http';
-import { ValidationError } from '@prahari/core';
+import { NotFoundError, ValidationError } from '@prahari/core';
 import type { AlertRecord } from '@prahari/store';
 import { actorOf } from '../../http/auth.js';
 import { errorResponses } from '../common-schema.js';
@@ -20,6 +20,8 @@ export interface DetectionRouteDeps {
 }
 
 const READ = ['admin', 'analyst', 'auditor'] as const;
+/** Owners see the alerts of the assets they own, and nothing else of detection. */
+const READ_ALERTS = ['admin', 'analyst', 'auditor', 'owner'] as const;
 const WORK = ['admin', 'analyst'] as const;
 
 const Str = Type.String();
@@ -63,6 +65,20 @@ const AlertSchema = Type.Object({
   sourceName: NullStr,
   userName: NullStr,
   eventSeqs: Type.Array(Type.Integer(), { description: 'the first and the latest events' }),
+  asset: Type.Union([
+    Type.Object({
+      id: Str,
+      name: Str,
+      criticality: Type.Union([Type.Integer(), Type.Null()]),
+      zone: NullStr,
+      ownerId: NullStr,
+      ownerName: NullStr,
+    }),
+    Type.Null(),
+  ]),
+  severity: Type.String({
+    description: 'the level weighed by the asset’s criticality (one up on 5, one down on 1–2)',
+  }),
   matched: Type.Record(Type.String(), Type.Unknown(), {
     description: 'the fields that matched (rules), the window and value (correlations)',
   }),
@@ -150,7 +166,7 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
     app.get(
       '/alerts',
       {
-        config: { access: READ },
+        config: { access: READ_ALERTS },
         schema: {
           tags: ['detection'],
           summary: 'Alerts, newest first, with filters; page with `before` (the last seq seen)',
@@ -160,6 +176,10 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
                 Type.String({ description: 'comma-separated: new,acknowledged,closed' }),
               ),
               level: Type.Optional(Type.String({ description: 'comma-separated levels' })),
+              severity: Type.Optional(
+                Type.String({ description: 'comma-separated severities (level weighed by asset)' }),
+              ),
+              asset: Type.Optional(Type.String({ maxLength: 64, description: 'asset id' })),
               kind: Type.Optional(
                 Type.Union([
                   Type.Literal('sigma'),
@@ -185,6 +205,7 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
       },
       async (request) => {
         const q = request.query;
+        const principal = request.principal!;
         const statuses = csv(q.status);
         for (const s of statuses ?? [])
           if (!['new', 'acknowledged', 'closed'].includes(s))
@@ -197,6 +218,9 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
         return alerts.list({
           ...(statuses && { status: statuses as AlertRecord['status'][] }),
           ...(q.level && { level: csv(q.level)! }),
+          ...(q.severity && { severity: csv(q.severity)! }),
+          ...(q.asset && { assetId: q.asset }),
+          ...(principal.role === 'owner' && { assetOwnerId: principal.id }),
           ...(q.kind && { kind: q.kind }),
           ...(q.rule && { ruleId: q.rule }),
           ...(q.sourceIp && { sourceIp: q.sourceIp }),
@@ -216,11 +240,13 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
         config: { access: READ },
         schema: {
           tags: ['detection'],
-          summary: 'Alert counts by status and by level (open ones), and detection progress',
+          summary:
+            'Alert counts by status, and open ones by level and by severity; detection progress',
           response: {
             200: Type.Object({
               byStatus: Type.Record(Type.String(), Type.Integer()),
               byLevel: Type.Record(Type.String(), Type.Integer()),
+              bySeverity: Type.Record(Type.String(), Type.Integer()),
               detection: Type.Object({
                 cursor: Type.Integer(),
                 lastSeq: Type.Integer(),
@@ -237,15 +263,15 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
         },
       },
       async () => {
-        const { byStatus, byLevel } = await alerts.summary();
-        return { byStatus, byLevel, detection: detection.stats() };
+        const { byStatus, byLevel, bySeverity } = await alerts.summary();
+        return { byStatus, byLevel, bySeverity, detection: detection.stats() };
       },
     );
 
     app.get(
       '/alerts/stream',
       {
-        config: { access: READ },
+        config: { access: READ_ALERTS },
         schema: {
           tags: ['detection'],
           summary:
@@ -263,6 +289,9 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
             ? Number(header.trim())
             : request.query.since;
         let last = resumeFrom ?? (await deps.alerts.currentRevision());
+        const principal = request.principal!;
+        const visible = (a: AlertRecord) =>
+          principal.role !== 'owner' || a.asset?.ownerId === principal.id;
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {
@@ -277,6 +306,10 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
         const send = (list: readonly AlertRecord[]) => {
           for (const a of list) {
             if (a.revision <= last) continue;
+            if (!visible(a)) {
+              last = a.revision;
+              continue;
+            }
             res.write(`id: ${a.revision}\nevent: alert\ndata: ${JSON.stringify(a)}\n\n`);
             last = a.revision;
           }
@@ -318,7 +351,7 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
     app.get(
       '/alerts/:id',
       {
-        config: { access: READ },
+        config: { access: READ_ALERTS },
         schema: {
           tags: ['detection'],
           summary: 'One alert with the events it kept',
@@ -329,7 +362,13 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
           },
         },
       },
-      (request) => alerts.withEvents(request.params.id),
+      async (request) => {
+        const found = await alerts.withEvents(request.params.id);
+        const principal = request.principal!;
+        if (principal.role === 'owner' && found.alert.asset?.ownerId !== principal.id)
+          throw new NotFoundError(`No alert has id '${request.params.id}'.`);
+        return found;
+      },
     );
 
     app.post(

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@prahari/core';
 import type { Match, SigmaEngine } from '@prahari/sigma';
-import type { AlertHit, AlertRecord, EventRecord, IndicatorRecord, Store } from '@prahari/store';
+import type {
+  AlertAsset,
+  AlertHit,
+  AlertRecord,
+  EventRecord,
+  IndicatorRecord,
+  Store,
+} from '@prahari/store';
 import type { Actor, AuditService } from '../audit/service.js';
 import type { DetectionMetrics } from './metrics.js';
 import type { RuleLibrary } from './rule-library.js';
@@ -17,6 +24,45 @@ export interface IndicatorFeed {
     }[];
   };
   recordHits(hits: ReadonlyMap<string, { count: number; at: string }>): Promise<void>;
+}
+
+/** The asset register as detection sees it: who an event concerns, and discovery of new senders. */
+export interface AssetFeed {
+  directory: {
+    lookup(q: { ip?: string | null; hostname?: string | null }):
+      | {
+          id: string;
+          name: string;
+          criticality: number | null;
+          zone: string | null;
+          owner: string | null;
+          ownerName: string | null;
+        }
+      | undefined;
+  };
+  discovery?: {
+    observe(
+      events: readonly {
+        sourceIp: string | null;
+        fields: Record<string, unknown>;
+        receivedAt: string;
+      }[],
+    ): Promise<unknown>;
+  };
+}
+
+const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
+
+/**
+ * The rule's level weighed by what the alert concerns: one step up on a criticality-5 asset
+ * (life and safety, city-wide services), one step down on a criticality 1–2 asset (test benches,
+ * lab kit); unchanged on 3–4 and on assets nobody has rated.
+ */
+export function severityOf(level: string, criticality: number | null | undefined): string {
+  const i = LEVELS.indexOf(level as (typeof LEVELS)[number]);
+  if (i < 0 || criticality === null || criticality === undefined) return level;
+  const shift = criticality >= 5 ? 1 : criticality <= 2 ? -1 : 0;
+  return LEVELS[Math.max(0, Math.min(LEVELS.length - 1, i + shift))]!;
 }
 
 export interface DetectionOptions {
@@ -72,9 +118,7 @@ function windowsEventOf(e: EventRecord): Record<string, unknown> | undefined {
   if (e.fields['Event.System.EventID'] === undefined || !e.raw.startsWith('{')) return undefined;
   try {
     const root = JSON.parse(e.raw) as unknown;
-    return typeof root === 'object' && root !== null && 'Event' in root
-      ? (root)
-      : undefined;
+    return typeof root === 'object' && root !== null && 'Event' in root ? root : undefined;
   } catch {
     return undefined;
   }
@@ -107,6 +151,7 @@ export class DetectionService {
     private readonly metrics: DetectionMetrics,
     private readonly options: DetectionOptions,
     private readonly log: { error(obj: object, msg: string): void },
+    private readonly assets: AssetFeed | null = null,
   ) {}
 
   /** Starts following the events table; on the very first start, from its current end. */
@@ -215,6 +260,11 @@ export class DetectionService {
         this.log.error({ err }, 'recording indicator hits failed');
       });
     }
+    if (this.assets?.discovery) {
+      await this.assets.discovery.observe(events).catch((err: unknown) => {
+        this.log.error({ err }, 'asset discovery failed');
+      });
+    }
     // Correlation windows that can no longer complete are dropped as event time moves on.
     engine.expire(Date.parse(events[events.length - 1]!.eventTime) || now.getTime());
     end();
@@ -269,6 +319,7 @@ export class DetectionService {
           ruleId: `indicator:${ind.id}`,
           ruleTitle: `Known-bad ${ind.type} ${ind.value} (${ind.source}, TLP:${ind.tlp.toUpperCase()})`,
           level: 'high',
+          severity: severityOf('high', who.asset?.criticality),
           logsource: e.logsource,
           tags: [],
           dedupeKey: `indicator|${ind.id}|${who.sourceIp ?? ''}|${who.hostName ?? ''}`,
@@ -288,12 +339,39 @@ export class DetectionService {
 
   #who(e: EventRecord) {
     const f = e.fields;
+    const sourceIp = text(first(f['source.ip'])) ?? e.sourceIp;
+    const hostName = text(first(f['host.name']));
     return {
-      sourceIp: text(first(f['source.ip'])) ?? e.sourceIp,
-      hostName: text(first(f['host.name'])),
+      sourceIp,
+      hostName,
       sourceName: e.sourceName,
       userName: text(first(f['user.name'])),
+      asset: this.#assetOf(e, hostName, sourceIp),
     };
+  }
+
+  /**
+   * The asset an event concerns: the target of network traffic (its destination), else the host
+   * that logged it, else the sender, else the source of the traffic (an inside host acting).
+   */
+  #assetOf(e: EventRecord, hostName: string | null, sourceIp: string | null): AlertAsset | null {
+    const directory = this.assets?.directory;
+    if (!directory) return null;
+    const found =
+      directory.lookup({ ip: text(first(e.fields['destination.ip'])) }) ??
+      directory.lookup({ hostname: hostName }) ??
+      directory.lookup({ ip: e.sourceIp }) ??
+      directory.lookup({ ip: sourceIp });
+    return found
+      ? {
+          id: found.id,
+          name: found.name,
+          criticality: found.criticality,
+          zone: found.zone,
+          ownerId: found.owner,
+          ownerName: found.ownerName,
+        }
+      : null;
   }
 
   #hitOf(m: Match, e: EventRecord): AlertHit {
@@ -318,6 +396,7 @@ export class DetectionService {
         ruleId,
         ruleTitle: m.title,
         level: m.level ?? DEFAULT_LEVEL,
+        severity: severityOf(m.level ?? DEFAULT_LEVEL, who.asset?.criticality),
         logsource: e.logsource,
         tags: m.tags,
         dedupeKey: `${ruleId}|${JSON.stringify(c.group)}`,
@@ -341,6 +420,7 @@ export class DetectionService {
       ruleId,
       ruleTitle: m.title,
       level: m.level ?? DEFAULT_LEVEL,
+      severity: severityOf(m.level ?? DEFAULT_LEVEL, who.asset?.criticality),
       logsource: e.logsource,
       tags: m.tags,
       dedupeKey: `${ruleId}|${who.sourceIp ?? ''}|${who.hostName ?? ''}`,
