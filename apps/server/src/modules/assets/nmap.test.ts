@@ -39,7 +39,7 @@ beforeAll(async () => {
   closed = (probe.address() as AddressInfo).port;
   await new Promise((r) => probe.close(r));
   // OS detection needs raw sockets: only when the test runs as root (as CI does).
-  const osDetection = process.getuid?.() === 0 ? ['-O'] : [];
+  const osDetection = process.getuid?.() === 0 ? ['-O', '--max-os-tries', '1', '-T4'] : [];
   const { stdout } = await run(
     '/usr/bin/nmap',
     [
