@@ -21,6 +21,8 @@ import type { Detection } from './modules/detection/index.js';
 import { indicatorRoutes } from './modules/indicators/routes.js';
 import type { IndicatorService } from './modules/indicators/service.js';
 import { assetRoutes } from './modules/assets/routes.js';
+import { impactRoutes } from './modules/impact/routes.js';
+import type { ImpactService } from './modules/impact/service.js';
 import type { AssetService } from './modules/assets/service.js';
 import type { Services } from './services.js';
 
@@ -33,6 +35,7 @@ export interface AppDeps {
   detection: Detection;
   indicators: IndicatorService;
   assets: AssetService;
+  impact: ImpactService;
   /** pino options; tests pass `false` */
   logger?: boolean | object;
 }
@@ -125,6 +128,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(detectionRoutes(deps.detection));
       await api.register(indicatorRoutes(deps.indicators));
       await api.register(assetRoutes(deps.assets));
+      await api.register(impactRoutes(deps.impact));
     },
     { prefix: '/api/v1' },
   );

@@ -21,6 +21,7 @@ import { IndicatorService } from './modules/indicators/service.js';
 import { GENERATION_FILE, type RuleLibrary } from './modules/detection/rule-library.js';
 import type { DetectionService } from './modules/detection/service.js';
 import { AssetService } from './modules/assets/service.js';
+import { ImpactService } from './modules/impact/service.js';
 import { AssetDirectory, AssetDiscovery } from './modules/assets/directory.js';
 
 export interface RunningServer {
@@ -161,6 +162,7 @@ export async function startServer(
       detection: detecting,
       indicators,
       assets: assets.service,
+      impact: new ImpactService(store, clock),
       ...(options.logger !== undefined && { logger: options.logger }),
     });
     log = app.log;
