@@ -36,3 +36,4 @@ export {
 export type { AssetInput, EdgeInput, ServiceInput } from './modules/assets/fields.js';
 export type { AssetImportRequest, AssetImportResult } from './modules/assets/import.js';
 export { CITIZEN_IMPACT_MEANING, CRITICALITY_MEANING } from './modules/assets/validate.js';
+export { ImpactService, type FailedInput } from './modules/impact/service.js';
