@@ -40,6 +40,10 @@ export async function startTestServer(
     flags: {
       dataDir,
       'server.port': 0,
+      // Free ports, so tests never collide with each other or with a server already running here.
+      'ingest.syslog.tcpPort': 0,
+      'ingest.syslog.udpPort': 0,
+      'ingest.syslog.tlsPort': 0,
       'server.logLevel': 'silent',
       'auth.initialAdminPassword': TEST_ADMIN_PASSWORD,
       ...flags,
