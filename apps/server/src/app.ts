@@ -1,5 +1,14 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, {
+  LogController,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+} from 'fastify';
 import cookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -38,7 +47,41 @@ export interface AppDeps {
   impact: ImpactService;
   /** pino options; tests pass `false` */
   logger?: boolean | object;
+  /** the dashboard's built files (default: apps/web/dist beside this package); null serves none */
+  webRoot?: string | null;
 }
+
+/** The dashboard's build, `apps/web/dist`, seen from `apps/server/dist/app.js` (or `src/app.ts`). */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+/** Paths that belong to the API and monitoring: never answered with the dashboard's page. */
+function isServerPath(path: string): boolean {
+  return /^\/(api|metrics|healthz|readyz)(\/|$)/.test(path);
+}
+
+/**
+ * The dashboard is a single-page app: a browser opening /alerts or /events?q=… directly gets
+ * index.html and the app routes itself. Only GET/HEAD of extension-less, non-API paths qualify,
+ * so a missing /assets/x.js or an unknown /api route still answers the JSON 404.
+ */
+function dashboardFallback(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const path = request.url.split('?')[0] ?? '/';
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  if (
+    (request.method === 'GET' || request.method === 'HEAD') &&
+    !isServerPath(path) &&
+    !last.includes('.')
+  )
+    return reply.header('cache-control', 'no-cache').sendFile('index.html');
+  return notFoundHandler(request, reply);
+}
+
+const DASHBOARD_HEADERS = {
+  'content-security-policy':
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'same-origin',
+};
 
 export const VERSION = '0.1.0';
 
@@ -67,8 +110,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
+  const webRoot = deps.webRoot === undefined ? DEFAULT_WEB_ROOT : deps.webRoot;
+  const dashboardRoot =
+    webRoot !== null && existsSync(join(webRoot, 'index.html')) ? webRoot : null;
+
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler(notFoundHandler);
+  app.setNotFoundHandler(dashboardRoot ? dashboardFallback : notFoundHandler);
 
   const { metrics } = deps;
   metrics.register(app);
@@ -132,5 +179,35 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     },
     { prefix: '/api/v1' },
   );
+
+  // The dashboard (apps/web, built by `npm run build`) at /. Hashed assets are cached for good;
+  // index.html is revalidated so a rebuilt dashboard is picked up on the next load.
+  if (dashboardRoot) {
+    await app.register(fastifyStatic, {
+      root: dashboardRoot,
+      prefix: '/',
+      cacheControl: false,
+      setHeaders: (res, path) => {
+        if (path.endsWith('.html')) {
+          res.setHeader('cache-control', 'no-cache');
+          for (const [name, value] of Object.entries(DASHBOARD_HEADERS)) res.setHeader(name, value);
+        } else if (path.includes(`${sep}assets${sep}`)) {
+          res.setHeader('cache-control', 'public, max-age=31536000, immutable');
+        } else {
+          res.setHeader('cache-control', 'no-cache');
+        }
+      },
+    });
+  } else {
+    app.get('/', { config: { access: 'public' }, schema: { hide: true } }, (_request, reply) =>
+      reply
+        .type('text/plain; charset=utf-8')
+        .send(
+          `Prahari is running, but its dashboard has not been built (${webRoot ?? 'no web root'} has no index.html).\n` +
+            'Run `npm run build` in the Prahari folder, then restart the server.\n' +
+            'The API works meanwhile: its documentation is at /api/docs.\n',
+        ),
+    );
+  }
   return app;
 }
