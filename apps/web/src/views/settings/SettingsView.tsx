@@ -1,0 +1,37 @@
+import { Tabs } from '../../components/ui';
+import { can } from '../../lib/roles';
+import { setParams, useLocation } from '../../lib/router';
+import { useMe } from '../../session';
+import { ApiKeys } from './ApiKeys';
+import { Sources } from './Sources';
+import { Users } from './Users';
+
+type Tab = 'sources' | 'users' | 'keys';
+
+export function SettingsView() {
+  const me = useMe();
+  const { params } = useLocation();
+  const tabs: { key: Tab; label: string }[] = [
+    { key: 'sources', label: 'Sources' },
+    ...(can.listUsers(me.role) ? [{ key: 'users' as const, label: 'Users' }] : []),
+    ...(can.listKeys(me.role) ? [{ key: 'keys' as const, label: 'API keys' }] : []),
+  ];
+  const requested = params.get('tab');
+  const tab = tabs.find((t) => t.key === requested)?.key ?? 'sources';
+  return (
+    <div className="page settings-page">
+      <div className="page-head">
+        <h1 className="page-title">Settings</h1>
+        <Tabs
+          label="Settings"
+          active={tab}
+          onChange={(t) => setParams({ tab: t === 'sources' ? undefined : t })}
+          tabs={tabs}
+        />
+      </div>
+      {tab === 'sources' && <Sources mayChange={can.work(me.role)} />}
+      {tab === 'users' && <Users mayChange={can.manageUsers(me.role)} myName={me.name} />}
+      {tab === 'keys' && <ApiKeys mayChange={can.manageKeys(me.role)} />}
+    </div>
+  );
+}
