@@ -1,0 +1,81 @@
+// What every browser test needs: the dashboard built, a real server on a scratch data folder,
+// and Debian's Chromium driven by playwright-core (never a downloaded browser).
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.PRAHARI_CHROMIUM ?? '/usr/bin/chromium';
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Builds apps/web/dist if its sources changed since the last build (a no-op otherwise). */
+export function ensureDashboardBuilt(): void {
+  execFileSync(process.execPath, [join(ROOT, 'apps/web/scripts/build.js')], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+
+export function chromiumMissing(): string | null {
+  return existsSync(CHROMIUM)
+    ? null
+    : `${CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)`;
+}
+
+export async function launch(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** Screenshots go to a scratch folder (or PRAHARI_SCREENSHOTS) so a person can look at them. */
+export const screenshotDir =
+  process.env.PRAHARI_SCREENSHOTS ?? mkdtempSync(join(tmpdir(), 'prahari-screens-'));
+
+/**
+ * Console errors and uncaught exceptions of a page. Two answers are expected and are not the
+ * dashboard's errors, so they are left out: a 401 from GET /api/v1/auth/me (asking whether a
+ * session exists, before login) and from POST /api/v1/auth/login (a wrong password), which
+ * Chromium logs as "Failed to load resource".
+ */
+export function collectErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    const url = message.location().url;
+    const expected =
+      /status of 401/.test(message.text()) && /\/api\/v1\/auth\/(me|login)$/.test(url);
+    if (!expected) errors.push(`console: ${message.text()} (${url})`);
+  });
+  page.on('pageerror', (error) => errors.push(`page error: ${error.message}`));
+  return errors;
+}
+
+export async function newPage(
+  browser: Browser,
+  baseURL: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const context = await browser.newContext({ baseURL, viewport });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  return { context, page, errors: collectErrors(page) };
+}
+
+export async function logIn(page: Page, username: string, password: string): Promise<void> {
+  await page.goto('/');
+  await page.getByLabel('Username').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('button', { name: 'Log out' }).waitFor();
+}
