@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** The built binary, as `npx prahari` runs it. */
@@ -74,4 +75,12 @@ export async function startServe(
       return exited;
     },
   };
+}
+
+/** The README's example city (the CSV block after `<!-- city-example -->`), as a user copies it. */
+export function readmeCity(): string {
+  const readme = readFileSync(resolve(import.meta.dirname, '../../../README.md'), 'utf8');
+  const m = /<!-- city-example -->\s*```csv\n([\s\S]*?)```/.exec(readme);
+  if (!m) throw new Error('README has no city example');
+  return m[1]!;
 }

@@ -1,12 +1,12 @@
 /** `prahari assets` and `prahari services`, run as the built binary on a scratch data directory and against a server. */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPrahari, startServe } from '../testing.js';
+import { readmeCity, runPrahari, startServe } from '../testing.js';
 
 let dir: string;
 const prahari = (args: string[], input?: string) =>
@@ -15,12 +15,6 @@ const listJson = (...args: string[]) =>
   JSON.parse(prahari(['--json', 'assets', 'list', ...args]).stdout) as {
     assets: { id: string; name: string; status: string; kind: string; ips: string[] }[];
   };
-
-/** The README's example city: the block after `<!-- city-example -->`. */
-function readmeCity(): string {
-  const readme = readFileSync(resolve(import.meta.dirname, '../../../../README.md'), 'utf8');
-  return /<!-- city-example -->\s*```csv\n([\s\S]*?)```/.exec(readme)![1]!;
-}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'prahari-assets-cli-'));

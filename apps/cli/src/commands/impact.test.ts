@@ -2,21 +2,14 @@
  * The README's small city, imported as a new user would, then asked from the command line: what
  * happens if the SCADA server is compromised?
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runPrahari } from '../testing.js';
+import { readmeCity, runPrahari } from '../testing.js';
 
 let dir: string;
 const prahari = (args: string[]) => runPrahari(dir, args, { timeoutMs: 120_000 });
-
-/** The CSV block that follows the `city-example` marker in the README. */
-function readmeCity(): string {
-  const readme = readFileSync(join(import.meta.dirname, '../../../../README.md'), 'utf8');
-  const after = readme.slice(readme.indexOf('<!-- city-example -->'));
-  return /```csv\n([\s\S]*?)```/.exec(after)![1]!;
-}
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'prahari-impact-'));
