@@ -158,6 +158,7 @@ export async function startServer(
           clock,
           config.ingest.defaultTimezone,
         ),
+        assets: assetDirectory,
       },
       detection: detecting,
       indicators,

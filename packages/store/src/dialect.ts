@@ -39,6 +39,8 @@ export interface DialectHelper {
   jsonText(column: string, key: string): RawBuilder<string | null>;
   /** The value of a top-level key of a JSON text column as a number (null when not numeric). */
   jsonNumber(column: string, key: string): RawBuilder<number | null>;
+  /** Seconds since the epoch of an ISO 8601 UTC text column. */
+  epochSeconds(column: string): RawBuilder<number>;
 }
 
 /** FTS5 phrase: quoted, so punctuation and operators in it are plain text. */
@@ -77,4 +79,5 @@ export const sqliteDialect: DialectHelper = {
     sql<
       number | null
     >`(case when json_type(${sql.ref(column)}, ${jsonPath(key)}) in ('integer', 'real') then json_extract(${sql.ref(column)}, ${jsonPath(key)}) when json_type(${sql.ref(column)}, ${jsonPath(key)}) = 'text' and trim(json_extract(${sql.ref(column)}, ${jsonPath(key)})) glob '[0-9-]*' then cast(json_extract(${sql.ref(column)}, ${jsonPath(key)}) as real) end)`,
+  epochSeconds: (column) => sql<number>`cast(strftime('%s', ${sql.ref(column)}) as integer)`,
 };

@@ -207,6 +207,29 @@ function firstText(v: unknown): string | undefined {
   return typeof x === 'string' && x !== '' && x !== '-' ? x : undefined;
 }
 
+function firstOf(v: unknown): string | null {
+  const x = Array.isArray(v) ? (v as unknown[])[0] : v;
+  return typeof x === 'string' && x !== '' ? x : null;
+}
+
+/**
+ * The asset an event concerns: the target of network traffic (its `destination.ip`), else the
+ * host that logged it (`host.name`), else the sender, else the source of the traffic (an inside
+ * host acting). Used for events shown and for the alerts they raise.
+ */
+export function assetConcerned(
+  directory: Pick<AssetDirectory, 'lookup'>,
+  event: { fields: Record<string, unknown>; sourceIp: string | null },
+): AssetLookup | undefined {
+  const f = event.fields;
+  return (
+    directory.lookup({ ip: firstOf(f['destination.ip']) }) ??
+    directory.lookup({ hostname: firstOf(f['host.name']) }) ??
+    directory.lookup({ ip: event.sourceIp }) ??
+    directory.lookup({ ip: firstOf(f['source.ip']) })
+  );
+}
+
 /**
  * Passive discovery from ingested events. For each event's sender — its `sourceIp` and its
  * `host.name` — that no asset has, it creates a *discovered* asset (awaiting confirmation) with

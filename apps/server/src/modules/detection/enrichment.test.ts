@@ -121,6 +121,13 @@ describe('alerts carry the asset they concern', () => {
     expect((await server.request('GET', `/api/v1/alerts/${benchId}`, { auth: water })).status).toBe(
       404,
     );
+    // the events themselves show the asset they concern
+    const events = await server.request('GET', '/api/v1/events?q=func:WRITE_SINGLE_REGISTER', {
+      auth: admin,
+    });
+    expect(
+      (events.body.events as { asset: { name: string } | null }[]).map((e) => e.asset?.name).sort(),
+    ).toEqual(['Lab PLC bench', 'PLC pumping station 3']);
     // and cannot change alerts or read rules
     expect((await server.request('GET', '/api/v1/rules', { auth: water })).status).toBe(403);
   });
@@ -139,6 +146,28 @@ describe('alerts carry the asset they concern', () => {
     expect(found.body.assets ?? found.body).toEqual(
       expect.arrayContaining([expect.objectContaining({ status: 'discovered' })]),
     );
+  });
+});
+
+describe('event histogram', () => {
+  it('counts matching events per round time bucket, zeros included', async () => {
+    const from = new Date(Date.now() - 3_600_000).toISOString();
+    const to = new Date(Date.now() + 3_600_000).toISOString();
+    const res = await server.request(
+      'GET',
+      `/api/v1/events/histogram?q=func:WRITE_SINGLE_REGISTER&from=${from}&to=${to}&buckets=12`,
+      { auth: admin },
+    );
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.bucketSeconds).toBe(600);
+    expect(res.body.buckets.length).toBeGreaterThanOrEqual(12);
+    expect(res.body.buckets.length).toBeLessThanOrEqual(13);
+    expect(res.body.buckets[0].start).toMatch(/:[0-5]0:00\.000Z$/);
+    expect(res.body.buckets.reduce((n: number, b: { count: number }) => n + b.count, 0)).toBe(2);
+    const bad = await server.request('GET', `/api/v1/events/histogram?from=${to}&to=${from}`, {
+      auth: admin,
+    });
+    expect(bad.status).toBe(400);
   });
 });
 

@@ -9,6 +9,7 @@ import type {
   IndicatorRecord,
   Store,
 } from '@prahari/store';
+import { assetConcerned, type AssetDirectory } from '../assets/directory.js';
 import type { Actor, AuditService } from '../audit/service.js';
 import type { DetectionMetrics } from './metrics.js';
 import type { RuleLibrary } from './rule-library.js';
@@ -28,18 +29,7 @@ export interface IndicatorFeed {
 
 /** The asset register as detection sees it: who an event concerns, and discovery of new senders. */
 export interface AssetFeed {
-  directory: {
-    lookup(q: { ip?: string | null; hostname?: string | null }):
-      | {
-          id: string;
-          name: string;
-          criticality: number | null;
-          zone: string | null;
-          owner: string | null;
-          ownerName: string | null;
-        }
-      | undefined;
-  };
+  directory: Pick<AssetDirectory, 'lookup'>;
   discovery?: {
     observe(
       events: readonly {
@@ -346,22 +336,12 @@ export class DetectionService {
       hostName,
       sourceName: e.sourceName,
       userName: text(first(f['user.name'])),
-      asset: this.#assetOf(e, hostName, sourceIp),
+      asset: this.#assetOf(e),
     };
   }
 
-  /**
-   * The asset an event concerns: the target of network traffic (its destination), else the host
-   * that logged it, else the sender, else the source of the traffic (an inside host acting).
-   */
-  #assetOf(e: EventRecord, hostName: string | null, sourceIp: string | null): AlertAsset | null {
-    const directory = this.assets?.directory;
-    if (!directory) return null;
-    const found =
-      directory.lookup({ ip: text(first(e.fields['destination.ip'])) }) ??
-      directory.lookup({ hostname: hostName }) ??
-      directory.lookup({ ip: e.sourceIp }) ??
-      directory.lookup({ ip: sourceIp });
+  #assetOf(e: EventRecord): AlertAsset | null {
+    const found = this.assets ? assetConcerned(this.assets.directory, e) : undefined;
     return found
       ? {
           id: found.id,

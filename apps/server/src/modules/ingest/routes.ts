@@ -8,6 +8,7 @@ import { actorOf, requirePrincipal } from '../../http/auth.js';
 import { errorResponses } from '../common-schema.js';
 import { splitIngestBody } from './http-body.js';
 import type { SourceService } from '../sources/service.js';
+import { assetConcerned, type AssetDirectory } from '../assets/directory.js';
 import type { DeadLetterService } from './deadletters.js';
 import { OverloadedError, type IngestPipeline } from './pipeline.js';
 
@@ -32,7 +33,27 @@ const EventSchema = Type.Object({
   raw: Type.String(),
   fields: Type.Record(Type.String(), Type.Unknown()),
   flags: Type.Array(Type.String()),
+  asset: Type.Union(
+    [
+      Type.Object({
+        id: Type.String(),
+        name: Type.String(),
+        kind: Type.String(),
+        criticality: Type.Union([Type.Integer(), Type.Null()]),
+        zone: Type.Union([Type.String(), Type.Null()]),
+        ownerName: Type.Union([Type.String(), Type.Null()]),
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        'the registered asset the event concerns (destination, else logging host, else sender), as the register is now',
+    },
+  ),
 });
+
+/** A histogram's bucket sizes, so bars fall on round times. */
+const BUCKET_SECONDS = [1, 5, 10, 30, 60, 300, 600, 1800, 3600, 10_800, 21_600, 43_200, 86_400];
 
 const searchParams = {
   q: Type.String({
@@ -60,9 +81,29 @@ export interface IngestRouteDeps {
   sources: SourceService;
   deadLetters: DeadLetterService;
   archive: RawArchive;
+  /** the asset register, to show which asset an event concerns */
+  assets: Pick<AssetDirectory, 'lookup'>;
 }
 
 export function ingestRoutes(deps: IngestRouteDeps): FastifyPluginCallbackTypebox {
+  const withAsset = <E extends { fields: Record<string, unknown>; sourceIp: string | null }>(
+    event: E,
+  ) => {
+    const a = assetConcerned(deps.assets, event);
+    return {
+      ...event,
+      asset: a
+        ? {
+            id: a.id,
+            name: a.name,
+            kind: a.kind,
+            criticality: a.criticality,
+            zone: a.zone,
+            ownerName: a.ownerName,
+          }
+        : null,
+    };
+  };
   return (app, _options, done) => {
     // The ingest body is split by us so each message keeps its exact text for the archive.
     app.removeContentTypeParser(['application/json', 'text/plain']);
@@ -214,9 +255,9 @@ export function ingestRoutes(deps: IngestRouteDeps): FastifyPluginCallbackTypebo
           },
         },
       },
-      (request) => {
+      async (request) => {
         const q = request.query;
-        return deps.store.search.search({
+        const page = await deps.store.search.search({
           query: parseQuery(q.q),
           limit: q.limit,
           order: q.order,
@@ -224,6 +265,54 @@ export function ingestRoutes(deps: IngestRouteDeps): FastifyPluginCallbackTypebo
           ...(q.from && { from: new Date(q.from).toISOString() }),
           ...(q.to && { to: new Date(q.to).toISOString() }),
         });
+        return { ...page, events: page.events.map(withAsset) };
+      },
+    );
+
+    app.get(
+      '/events/histogram',
+      {
+        config: { access: READERS },
+        schema: {
+          tags: ['events'],
+          summary:
+            'Matching events per time bucket between from and to (every bucket, zeros included), for the chart above search results',
+          querystring: Type.Object(
+            {
+              ...searchParams,
+              from: Type.String({ format: 'date-time' }),
+              to: Type.String({ format: 'date-time' }),
+              buckets: Type.Integer({
+                minimum: 1,
+                maximum: 1000,
+                default: 60,
+                description: 'about how many bars; the size is rounded to a whole unit of time',
+              }),
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              bucketSeconds: Type.Integer(),
+              buckets: Type.Array(Type.Object({ start: Type.String(), count: Type.Integer() })),
+            }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const from = new Date(q.from);
+        const to = new Date(q.to);
+        if (to <= from) throw new ValidationError('to must be after from.', { field: 'to' });
+        const wanted = (to.getTime() - from.getTime()) / 1000 / q.buckets;
+        const bucketSeconds =
+          BUCKET_SECONDS.find((b) => b >= wanted) ?? Math.ceil(wanted / 86_400) * 86_400;
+        const buckets = await deps.store.search.histogram(
+          { query: parseQuery(q.q), from: from.toISOString(), to: to.toISOString() },
+          bucketSeconds,
+        );
+        return { bucketSeconds, buckets };
       },
     );
 
@@ -274,7 +363,7 @@ export function ingestRoutes(deps: IngestRouteDeps): FastifyPluginCallbackTypebo
         const event = await deps.store.events.get(request.params.seq);
         if (!event)
           throw new PrahariError(404, 'not_found', `There is no event ${request.params.seq}.`);
-        return event;
+        return withAsset(event);
       },
     );
 
