@@ -236,6 +236,8 @@ describe.skipIf(missing !== null && !process.env.CI)('the dashboard in Chromium'
     const table = page.getByRole('table', { name: 'Events' });
     const rows = table.getByRole('row').filter({ hasText: 'tamper alarm' });
     await expect.poll(() => rows.count()).toBe(2);
+    // hits over time are counted by the server over the whole range, not from the page
+    await page.getByText(/^2 matching events, per /).waitFor();
 
     const hosts = page.getByRole('list', { name: 'Top values of host.name' });
     await hosts.getByRole('button', { name: /^nvr-ward31/ }).click();

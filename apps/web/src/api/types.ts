@@ -62,6 +62,15 @@ export interface StoredEvent {
   raw: string;
   fields: Record<string, unknown>;
   flags: string[];
+  /** the registered asset the event concerns, as the register describes it now */
+  asset?: {
+    id: string;
+    name: string;
+    kind: string;
+    criticality: number | null;
+    zone: string | null;
+    ownerName: string | null;
+  } | null;
 }
 
 export interface AlertSummary {

@@ -25,6 +25,14 @@ export function EventView({
           received <Time iso={event.receivedAt} /> over {event.listener} from{' '}
           {event.sourceName ?? event.sourceIp ?? 'unknown'} · parser {event.parser}
         </span>
+        {event.asset && (
+          <span className="small" title="The registered asset this event concerns">
+            asset <strong>{event.asset.name}</strong> ({event.asset.kind}
+            {event.asset.criticality !== null && `, criticality ${event.asset.criticality}`}
+            {event.asset.zone && `, zone ${event.asset.zone}`}
+            {event.asset.ownerName && `, owner ${event.asset.ownerName}`})
+          </span>
+        )}
         {event.flags.map((f) => (
           <Badge key={f} tone="warn">
             {f}

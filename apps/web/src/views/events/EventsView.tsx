@@ -273,10 +273,18 @@ function EventSearch() {
           ) : (
             <>
               <HitsHistogram
+                search={search}
                 events={events}
-                from={search.from}
-                to={search.to}
                 total={total.data?.total}
+                onZoom={(from, to) =>
+                  setParams({
+                    range: 'custom',
+                    from: toLocalInput(new Date(from).toISOString()),
+                    to: toLocalInput(new Date(to).toISOString()),
+                    run: String(Date.now()),
+                    seq: undefined,
+                  })
+                }
               />
               <p className="muted small result-count">
                 {num(events.length)} event{events.length === 1 ? '' : 's'} shown
