@@ -98,21 +98,33 @@ export function isYaml(name: string): boolean {
   return /\.ya?ml$/i.test(name) && basename(name) !== 'info.yml';
 }
 
-/** The YAML document of a multi-document file that starts at or covers `line`. */
-function documentAt(text: string, line: number | null): string {
+/**
+ * The documents of a YAML file, each as its own text, and which one a rule at `line` is in (the
+ * last starting at or before it: a rule's line may be its `---`).
+ */
+function documents(text: string, line: number | null): { texts: string[]; index: number } {
   const docs = parseAllDocuments(text);
-  if (!Array.isArray(docs) || docs.length <= 1 || line === null) return text;
+  if (!Array.isArray(docs) || docs.length === 0) return { texts: [text], index: 0 };
   let offset = 0;
-  for (let l = 1; l < line; l++) {
+  for (let l = 1; l < (line ?? 1); l++) {
     const next = text.indexOf('\n', offset);
     if (next < 0) break;
     offset = next + 1;
   }
-  for (const doc of docs) {
-    const [start, , end] = doc.range;
-    if (offset >= start && offset <= end) return text.slice(start, end).trim() + '\n';
-  }
-  return text;
+  const texts = docs.map(
+    (d) =>
+      text
+        .slice(d.range[0], d.range[2])
+        .replace(/^---[^\n]*\n/, '')
+        .trim() + '\n',
+  );
+  const index = Math.max(0, docs.filter((d) => d.range[0] <= offset).length - 1);
+  return { texts, index };
+}
+
+function documentAt(text: string, line: number | null): string {
+  const { texts, index } = documents(text, line);
+  return texts.length <= 1 ? text : texts[index]!;
 }
 
 /** A file name safe to create inside a pack: no traversal, YAML extension kept. */
@@ -506,16 +518,12 @@ export class RuleLibrary {
         `'${info.title}' is part of the built-in pack ${info.pack}; switch it off instead of deleting it.`,
       );
     const path = join(this.#packDir(info.pack), info.file);
-    const text = readFileSync(path, 'utf8');
-    const docs = parseAllDocuments(text);
-    const own = documentAt(text, info.line);
-    if (!Array.isArray(docs) || docs.length <= 1 || own === text) {
+    const { texts, index } = documents(readFileSync(path, 'utf8'), info.line);
+    if (texts.length <= 1) {
       rmSync(path);
     } else {
-      const kept = docs
-        .map((d) => text.slice(d.range[0], d.range[2]).trim())
-        .filter((d) => d + '\n' !== own);
-      writeFileSync(path, kept.join('\n---\n') + '\n', { mode: 0o600 });
+      const kept = texts.filter((_t, i) => i !== index);
+      writeFileSync(path, kept.join('---\n'), { mode: 0o600 });
     }
     return { file: info.file, pack: info.pack };
   }

@@ -159,6 +159,32 @@ filter:
     expect(JSON.stringify(audit.body)).toContain(ENV_ID);
   });
 
+  it('shows and deletes each rule of a multi-document file on its own', async () => {
+    const first = '3c2a1b0d-7e6f-4a5b-8c9d-0e1f2a3b4c21';
+    const second = '3c2a1b0d-7e6f-4a5b-8c9d-0e1f2a3b4c22';
+    const yaml = `${PORTAL_RULE(first, 'Test first of two', '/first')}---\n${PORTAL_RULE(second, 'Test second of two', '/second')}`;
+    const up = await server.request('POST', '/api/v1/rules', {
+      auth: admin,
+      body: { yaml, name: 'two.yml' },
+    });
+    expect(up.status, JSON.stringify(up.body)).toBe(201);
+    const one = await server.request('GET', `/api/v1/rules/${first}`, { auth: admin });
+    const two = await server.request('GET', `/api/v1/rules/${second}`, { auth: admin });
+    expect(one.body.source).toContain('/first');
+    expect(one.body.source).not.toContain('/second');
+    expect(two.body.source).toContain('/second');
+    expect(two.body.source).not.toContain('/first');
+    expect(
+      (await server.request('DELETE', `/api/v1/rules/${second}`, { auth: admin })).status,
+    ).toBe(204);
+    const left = await server.request('GET', `/api/v1/rules/${first}`, { auth: admin });
+    expect(left.status).toBe(200);
+    expect(left.body.source).toContain('/first');
+    expect((await server.request('GET', `/api/v1/rules/${second}`, { auth: admin })).status).toBe(
+      404,
+    );
+  });
+
   it('keeps the auditor and the ingest role away from rule changes', async () => {
     const res = await server.request('PATCH', `/api/v1/rules/${WP_ID}`, {
       auth: ingestKey,
