@@ -67,6 +67,15 @@ describe('HTTP ingest', () => {
     const dead = await server.request('GET', '/api/v1/deadletters', { auth: admin });
     expect(dead.body.deadLetters.map((d: { raw: string }) => d.raw)).toContain('{"broken": ');
     expect(dead.body.deadLetters[0].reason).toEqual(expect.any(String));
+
+    // an analyst re-reads it over HTTP with a named parser: plain text keeps it as a message
+    const broken = dead.body.deadLetters.find((d: { raw: string }) => d.raw === '{"broken": ');
+    const retried = await server.request('POST', '/api/v1/deadletters/retry', {
+      auth: admin,
+      body: { seqs: [broken.seq], parser: 'text' },
+    });
+    expect(retried.status, JSON.stringify(retried.body)).toBe(200);
+    expect(retried.body).toMatchObject({ tried: 1, reprocessed: 1 });
   });
 
   it('accepts a gzip body and a JSON array', async () => {

@@ -1,6 +1,9 @@
 import { createGunzip } from 'node:zlib';
 import { Type } from 'typebox';
-import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import type {
+  FastifyPluginCallbackTypebox,
+  TypeBoxTypeProvider,
+} from '@fastify/type-provider-typebox';
 import { PrahariError, ValidationError, parseQuery, type Clock } from '@prahari/core';
 import { parserNames, type ParserName, type RawArchive } from '@prahari/ingest';
 import type { Store } from '@prahari/store';
@@ -105,111 +108,116 @@ export function ingestRoutes(deps: IngestRouteDeps): FastifyPluginCallbackTypebo
     };
   };
   return (app, _options, done) => {
-    // The ingest body is split by us so each message keeps its exact text for the archive.
-    app.removeContentTypeParser(['application/json', 'text/plain']);
-    app.addContentTypeParser(
-      ['application/json', 'application/x-ndjson', 'text/plain'],
-      { parseAs: 'buffer' },
-      (_request, body, next) => next(null, body),
-    );
+    // Only POST /ingest reads its body raw (split by us so each message keeps its exact text
+    // for the archive); the other routes here keep the JSON parser.
+    app.register((scope, _opts, registered) => {
+      const raw = scope.withTypeProvider<TypeBoxTypeProvider>();
+      raw.removeContentTypeParser(['application/json', 'text/plain']);
+      raw.addContentTypeParser(
+        ['application/json', 'application/x-ndjson', 'text/plain'],
+        { parseAs: 'buffer' },
+        (_request, body, next) => next(null, body),
+      );
 
-    app.post(
-      '/ingest',
-      {
-        config: { access: SENDERS },
-        schema: {
-          tags: ['ingest'],
-          summary:
-            'Send events: NDJSON, a JSON array, one JSON object, or plain log lines (gzip allowed)',
-          description:
-            'Answers 200 only after every message is durably stored (or kept as a dead letter). Send an Idempotency-Key header to make a retry safe: a batch already stored under that key is not stored again. 503 with Retry-After when Prahari is overloaded.',
-          querystring: Type.Object(
-            {
-              parser: Type.Optional(
-                Type.String({ description: `force a parser: ${parserNames.join(', ')}` }),
-              ),
-            },
-            { additionalProperties: false },
-          ),
-          headers: Type.Object({
-            'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
-          }),
-          response: {
-            200: Type.Object({
-              accepted: Type.Integer(),
-              deadLettered: Type.Integer(),
-              duplicate: Type.Boolean(),
-              parsers: Type.Record(Type.String(), Type.Integer()),
+      raw.post(
+        '/ingest',
+        {
+          config: { access: SENDERS },
+          schema: {
+            tags: ['ingest'],
+            summary:
+              'Send events: NDJSON, a JSON array, one JSON object, or plain log lines (gzip allowed)',
+            description:
+              'Answers 200 only after every message is durably stored (or kept as a dead letter). Send an Idempotency-Key header to make a retry safe: a batch already stored under that key is not stored again. 503 with Retry-After when Prahari is overloaded.',
+            querystring: Type.Object(
+              {
+                parser: Type.Optional(
+                  Type.String({ description: `force a parser: ${parserNames.join(', ')}` }),
+                ),
+              },
+              { additionalProperties: false },
+            ),
+            headers: Type.Object({
+              'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
             }),
-            ...errorResponses,
-            503: errorResponses[400],
+            response: {
+              200: Type.Object({
+                accepted: Type.Integer(),
+                deadLettered: Type.Integer(),
+                duplicate: Type.Boolean(),
+                parsers: Type.Record(Type.String(), Type.Integer()),
+              }),
+              ...errorResponses,
+              503: errorResponses[400],
+            },
+          },
+          preParsing: (request, _reply, payload, next) => {
+            const encoding = request.headers['content-encoding'];
+            if (encoding === 'gzip') {
+              // The body limit then applies to the decompressed bytes, so a gzip bomb is refused.
+              const gunzip = Object.assign(createGunzip(), { receivedEncodedLength: 0 });
+              payload.on('data', (chunk: Buffer) => (gunzip.receivedEncodedLength += chunk.length));
+              next(null, payload.pipe(gunzip));
+            } else if (encoding && encoding !== 'identity') {
+              next(
+                new ValidationError(
+                  `Content-Encoding '${encoding}' is not supported; send gzip or plain.`,
+                ),
+              );
+            } else {
+              next(null, payload);
+            }
           },
         },
-        preParsing: (request, _reply, payload, next) => {
-          const encoding = request.headers['content-encoding'];
-          if (encoding === 'gzip') {
-            // The body limit then applies to the decompressed bytes, so a gzip bomb is refused.
-            const gunzip = Object.assign(createGunzip(), { receivedEncodedLength: 0 });
-            payload.on('data', (chunk: Buffer) => (gunzip.receivedEncodedLength += chunk.length));
-            next(null, payload.pipe(gunzip));
-          } else if (encoding && encoding !== 'identity') {
-            next(
-              new ValidationError(
-                `Content-Encoding '${encoding}' is not supported; send gzip or plain.`,
-              ),
+        async (request, reply) => {
+          const principal = requirePrincipal(request);
+          const hint = request.query.parser;
+          if (hint !== undefined && !(parserNames as string[]).includes(hint)) {
+            throw new ValidationError(
+              `Parser '${hint}' does not exist; use one of ${parserNames.join(', ')}.`,
+              { field: 'parser' },
             );
-          } else {
-            next(null, payload);
+          }
+          const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+          const { messages, error } = splitIngestBody(body);
+          if (error) throw new ValidationError(error, { field: 'body' });
+          const receivedAt = deps.clock.now();
+          const key = request.headers['idempotency-key'];
+          try {
+            return await deps.pipeline.submit(
+              messages.map((raw) => ({
+                raw,
+                receivedAt,
+                listener: 'http',
+                sourceIp: request.ip,
+                sourcePort: request.socket.remotePort ?? null,
+                ...(hint && { parserHint: hint as ParserName }),
+                ...(principal.kind === 'apikey' && { apiKeyId: principal.id }),
+              })),
+              {
+                rejectWhenFull: true,
+                ...(key && {
+                  idempotency: {
+                    key,
+                    principalId: principal.id,
+                    receivedAt: receivedAt.toISOString(),
+                  },
+                }),
+              },
+            );
+          } catch (err) {
+            if (err instanceof OverloadedError) {
+              void reply.header('retry-after', '2');
+              throw new ServiceUnavailable(
+                'Prahari is writing a backlog; retry this batch in a few seconds (it was not stored).',
+              );
+            }
+            throw err;
           }
         },
-      },
-      async (request, reply) => {
-        const principal = requirePrincipal(request);
-        const hint = request.query.parser;
-        if (hint !== undefined && !(parserNames as string[]).includes(hint)) {
-          throw new ValidationError(
-            `Parser '${hint}' does not exist; use one of ${parserNames.join(', ')}.`,
-            { field: 'parser' },
-          );
-        }
-        const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
-        const { messages, error } = splitIngestBody(body);
-        if (error) throw new ValidationError(error, { field: 'body' });
-        const receivedAt = deps.clock.now();
-        const key = request.headers['idempotency-key'];
-        try {
-          return await deps.pipeline.submit(
-            messages.map((raw) => ({
-              raw,
-              receivedAt,
-              listener: 'http',
-              sourceIp: request.ip,
-              sourcePort: request.socket.remotePort ?? null,
-              ...(hint && { parserHint: hint as ParserName }),
-              ...(principal.kind === 'apikey' && { apiKeyId: principal.id }),
-            })),
-            {
-              rejectWhenFull: true,
-              ...(key && {
-                idempotency: {
-                  key,
-                  principalId: principal.id,
-                  receivedAt: receivedAt.toISOString(),
-                },
-              }),
-            },
-          );
-        } catch (err) {
-          if (err instanceof OverloadedError) {
-            void reply.header('retry-after', '2');
-            throw new ServiceUnavailable(
-              'Prahari is writing a backlog; retry this batch in a few seconds (it was not stored).',
-            );
-          }
-          throw err;
-        }
-      },
-    );
+      );
+      registered();
+    });
 
     app.get(
       '/ingest/stats',
