@@ -46,6 +46,11 @@ export interface RawArchiveOptions {
   compressionLevel?: number;
 }
 
+/** Records turned into the archive's lines by RawArchive.encode(), ready to append. */
+export interface EncodedArchiveBatch {
+  readonly parts: readonly { readonly day: string; readonly lines: EncodedLines }[];
+}
+
 /** A sealed segment as its manifest describes it. */
 export interface ArchiveSegmentInfo {
   segment: string;
@@ -142,7 +147,7 @@ export class RawArchive {
   #recovery: ArchiveRecovery | null = null;
   #tail: Promise<unknown> = Promise.resolve();
   #pending: {
-    parts: { day: string; lines: EncodedLines }[];
+    parts: readonly { day: string; lines: EncodedLines }[];
     resolve: () => void;
     reject: (err: unknown) => void;
   }[] = [];
@@ -295,40 +300,64 @@ export class RawArchive {
    * appends until it is reopened, because only re-reading the file tells what is really on disk.
    */
   append(records: readonly ArchiveRecord[]): Promise<void> {
+    let batch: EncodedArchiveBatch;
+    try {
+      batch = this.encode(records);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new ArchiveError(String(err)));
+    }
+    return this.appendEncoded([batch]);
+  }
+
+  /**
+   * Turns records into the archive's lines (NDJSON, grouped by UTC receive day) without appending
+   * them: a caller that holds records until a later appendEncoded() then holds one buffer per day
+   * instead of the records, and the work is done while the archive is busy with earlier appends.
+   * `append(records)` is `appendEncoded([encode(records)])`. Throws ArchiveError for a record
+   * without a valid receive time or with raw bytes that are not a Buffer.
+   */
+  encode(records: readonly ArchiveRecord[]): EncodedArchiveBatch {
     for (const r of records) {
       if (!(r.receivedAt instanceof Date) || Number.isNaN(r.receivedAt.getTime())) {
-        return Promise.reject(new ArchiveError('an archive record has an invalid receivedAt'));
+        throw new ArchiveError('an archive record has an invalid receivedAt');
       }
       if (!Buffer.isBuffer(r.raw)) {
-        return Promise.reject(new ArchiveError('an archive record raw must be a Buffer'));
+        throw new ArchiveError('an archive record raw must be a Buffer');
       }
     }
-    if (records.length === 0) return Promise.resolve();
+    if (records.length === 0) return { parts: [] };
+    // One day is the rule; only a batch straddling midnight needs grouping.
+    const first = utcDay(records[0]!.receivedAt.getTime());
+    let byDay: Map<string, ArchiveRecord[]> | undefined;
+    for (let i = 1; i < records.length; i++) {
+      const day = utcDay(records[i]!.receivedAt.getTime());
+      if (byDay === undefined) {
+        if (day === first) continue;
+        byDay = new Map([[first, records.slice(0, i)]]);
+      }
+      let group = byDay.get(day);
+      if (group === undefined) byDay.set(day, (group = []));
+      group.push(records[i]!);
+    }
+    if (byDay === undefined) return { parts: [{ day: first, lines: encodeLines(records) }] };
+    return {
+      parts: [...byDay.keys()].sort().map((day) => ({ day, lines: encodeLines(byDay.get(day)!) })),
+    };
+  }
+
+  /** Appends batches made by encode(), like append(): resolves once they are on disk. */
+  appendEncoded(batches: readonly EncodedArchiveBatch[]): Promise<void> {
+    const parts = batches.length === 1 ? batches[0]!.parts : batches.flatMap((b) => b.parts);
+    if (parts.length === 0) return Promise.resolve();
     if (this.#closed) return Promise.reject(new ArchiveError('the archive is closed'));
-    const done = this.#enqueue(records);
+    const done = new Promise<void>((resolve, reject) => {
+      this.#pending.push({ parts, resolve, reject });
+      void this.#exclusive(() => this.#commitPending());
+    });
     this.#inflight.add(done);
     const forget = () => this.#inflight.delete(done);
     done.then(forget, forget);
     return done;
-  }
-
-  async #enqueue(records: readonly ArchiveRecord[]): Promise<void> {
-    const byDay = new Map<string, ArchiveRecord[]>();
-    for (const r of records) {
-      const day = utcDay(r.receivedAt.getTime());
-      let group = byDay.get(day);
-      if (group === undefined) byDay.set(day, (group = []));
-      group.push(r);
-    }
-    // Turning records into JSON before taking the lock lets the next batches do that work while
-    // the current commit waits for its fsync.
-    const parts = [...byDay.keys()]
-      .sort()
-      .map((day) => ({ day, lines: encodeLines(byDay.get(day)!) }));
-    return new Promise<void>((resolve, reject) => {
-      this.#pending.push({ parts, resolve, reject });
-      void this.#exclusive(() => this.#commitPending());
-    });
   }
 
   /**

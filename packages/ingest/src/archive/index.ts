@@ -4,6 +4,7 @@ export type {
   ArchiveStats,
   RawArchiveOptions,
   ArchiveSegmentInfo,
+  EncodedArchiveBatch,
 } from './archive.js';
 export type { ArchiveRecord } from './format.js';
 export { exportArchive, exportArchiveTo } from './export.js';
