@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Kysely, type Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type {
   DeadLetterQuery,
   DeadLetterRecord,
@@ -7,6 +7,7 @@ import type {
   EventRepository,
   IngestBatch,
   NewEvent,
+  SourceSighting,
 } from './repositories.js';
 import type { Database, DeadLettersTable, EventsTable } from './schema.js';
 
@@ -24,31 +25,36 @@ function integer(value: unknown): number | null {
   return Number.isInteger(n) ? n : null;
 }
 
-export function toEventRow(e: NewEvent): Insertable<EventsTable> {
+/**
+ * An event's column values in the writer's column order (`EVENT_COLUMNS`): hot columns from the
+ * normalised fields, everything in `fields` as JSON. An array is cheaper to build, to bind and
+ * to hand to the writer thread than an object with named keys.
+ */
+export function eventParams(e: NewEvent): unknown[] {
   const f = e.fields;
-  return {
-    received_at: e.receivedAt,
-    event_time: e.eventTime,
-    listener: e.listener,
-    parser: e.parser,
-    source_ip: e.sourceIp,
-    source_port: e.sourcePort,
-    source_name: e.sourceName,
-    product: e.logsource.product ?? null,
-    category: e.logsource.category ?? null,
-    service: e.logsource.service ?? null,
-    host_name: text(f['host.name']),
-    src_ip: text(f['source.ip']),
-    dst_ip: text(f['destination.ip']),
-    dst_port: integer(f['destination.port']),
-    user_name: text(f['user.name']),
-    action: text(f['event.action']),
-    outcome: text(f['event.outcome']),
-    message: e.message,
-    raw: e.raw,
-    fields: JSON.stringify(f),
-    flags: e.flags.length ? e.flags.join(',') : null,
-  };
+  return [
+    e.receivedAt,
+    e.eventTime,
+    e.listener,
+    e.parser,
+    e.sourceIp,
+    e.sourcePort,
+    e.sourceName,
+    e.logsource.product ?? null,
+    e.logsource.category ?? null,
+    e.logsource.service ?? null,
+    text(f['host.name']),
+    text(f['source.ip']),
+    text(f['destination.ip']),
+    integer(f['destination.port']),
+    text(f['user.name']),
+    text(f['event.action']),
+    text(f['event.outcome']),
+    e.message,
+    e.raw,
+    JSON.stringify(f),
+    e.flags.length ? e.flags.join(',') : null,
+  ];
 }
 
 export function fromEventRow(r: Selectable<EventsTable>): EventRecord {
@@ -73,19 +79,54 @@ export function fromEventRow(r: Selectable<EventsTable>): EventRecord {
   };
 }
 
-/** Writes a whole batch atomically; the fast path differs per database. */
-export interface EventBatchWriter {
-  write(batch: IngestBatch): Promise<boolean>;
+declare const preparedEvents: unique symbol;
+
+/** Events already turned into what the writer stores (IngestEventRepository.prepare). */
+export interface PreparedEvents {
+  readonly count: number;
+  readonly [preparedEvents]: true;
 }
 
-export class KyselyEventRepository implements EventRepository {
+/**
+ * What ingest writes in one transaction: the batch, and what it says about its named sources
+ * (event counts, last seen), so the counts move exactly with the events.
+ */
+export interface EventWriteBatch extends IngestBatch {
+  /** events prepared beforehand, stored after `events`; a write uses them up */
+  prepared?: readonly PreparedEvents[];
+  sightings?: SourceSighting[];
+}
+
+/** Writes a whole batch atomically; the fast path differs per database. */
+export interface EventBatchWriter {
+  write(batch: EventWriteBatch): Promise<boolean>;
+  prepare(events: readonly NewEvent[]): PreparedEvents;
+  close(): Promise<void>;
+}
+
+/** The event repository ingest writes through; a batch may carry its source sightings. */
+export interface IngestEventRepository extends EventRepository {
+  writeBatch(batch: EventWriteBatch): Promise<boolean>;
+  /**
+   * Turns events into what the writer stores, ahead of the write: a caller that queues events
+   * for a while then holds them in one compact piece rather than as parsed objects, which the
+   * garbage collector would otherwise have to trace until the write.
+   */
+  prepare(events: readonly NewEvent[]): PreparedEvents;
+}
+
+export class KyselyEventRepository implements IngestEventRepository {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly writer: EventBatchWriter,
   ) {}
 
-  writeBatch(batch: IngestBatch): Promise<boolean> {
+  writeBatch(batch: EventWriteBatch): Promise<boolean> {
     return this.writer.write(batch);
+  }
+
+  prepare(events: readonly NewEvent[]): PreparedEvents {
+    return this.writer.prepare(events);
   }
 
   async findIdempotent(key: string, principalId: string) {

@@ -12,8 +12,20 @@ import {
   KyselyDeadLetterRepository,
   KyselyEventRepository,
   type EventBatchWriter,
+  type IngestEventRepository,
 } from './event-repositories.js';
-import { SqliteEventWriter } from './sqlite-event-writer.js';
+import {
+  GatedSqliteDialect,
+  SqliteEventWriter,
+  WorkerEventWriter,
+  WriteGate,
+} from './sqlite-event-writer.js';
+
+export type {
+  EventWriteBatch,
+  IngestEventRepository,
+  PreparedEvents,
+} from './event-repositories.js';
 import { EventSearcher } from './event-search.js';
 import { KyselySourceRepository } from './source-repository.js';
 import {
@@ -30,7 +42,6 @@ import {
 import type {
   ApiKeyRepository,
   DeadLetterRepository,
-  EventRepository,
   AuditRepository,
   SessionRepository,
   SourceRepository,
@@ -44,7 +55,21 @@ export interface SqliteStoreOptions {
   path: string;
   /** how long a writer waits for another process's lock before failing (ms) */
   busyTimeoutMs?: number;
+  /**
+   * write event batches on a thread of their own (default: yes, unless the database is in
+   * memory, which a second connection cannot open)
+   */
+  writerThread?: boolean;
 }
+
+/**
+ * WAL pages (16 KiB each) after which a commit copies the WAL back into the database. SQLite's
+ * default of 1000 (16 MB here) made the event writer checkpoint every few batches, copying the
+ * same index pages again each time; at 10,000 (a WAL of up to 160 MB) writing 600,000 events in
+ * batches of 2000 took 62 instead of 119 µs an event (47 instead of 64 µs of CPU). Durability is
+ * unchanged: a checkpoint only moves pages already committed to the WAL.
+ */
+const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 
 export type StoreOptions = SqliteStoreOptions;
 
@@ -59,7 +84,7 @@ export class Store {
   readonly sessions: SessionRepository;
   readonly apiKeys: ApiKeyRepository;
   readonly audit: AuditRepository;
-  readonly events: EventRepository;
+  readonly events: IngestEventRepository;
   readonly deadLetters: DeadLetterRepository;
   readonly search: EventSearcher;
   readonly sources: SourceRepository;
@@ -75,7 +100,7 @@ export class Store {
   private constructor(
     readonly db: Kysely<Database>,
     readonly dialect: DialectHelper,
-    eventWriter: EventBatchWriter,
+    private readonly eventWriter: EventBatchWriter,
   ) {
     this.users = new KyselyUserRepository(db);
     this.sessions = new KyselySessionRepository(db);
@@ -108,12 +133,23 @@ export class Store {
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
+    const inMemory = options.path === ':memory:' || options.path === '';
+    if (options.writerThread ?? !inMemory) {
+      const gate = new WriteGate();
+      const db = new Kysely<Database>({ dialect: new GatedSqliteDialect(sqlite, gate) });
+      return new Store(
+        db,
+        sqliteDialect,
+        new WorkerEventWriter(gate, {
+          path: options.path,
+          busyTimeoutMs: options.busyTimeoutMs ?? 5000,
+          walAutocheckpointPages: WAL_AUTOCHECKPOINT_PAGES,
+        }),
+      );
+    }
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-    let writer: SqliteEventWriter | undefined;
-    return new Store(db, sqliteDialect, {
-      // The writer's statements need the tables, which exist only after migrate().
-      write: (batch) => (writer ??= new SqliteEventWriter(db, sqlite)).write(batch),
-    });
+    return new Store(db, sqliteDialect, new SqliteEventWriter(db, sqlite));
   }
 
   /** Applies pending migrations in order; throws naming the migration that failed. */
@@ -146,6 +182,7 @@ export class Store {
   }
 
   async close(): Promise<void> {
+    await this.eventWriter.close();
     await this.db.destroy();
   }
 }
