@@ -27,6 +27,13 @@ export interface SyslogListeners {
   close(): Promise<void>;
 }
 
+/** A connection has at most this much read and not yet durably written … */
+const MAX_READ_BYTES = 256 * 1024;
+/** … and at least this much (one socket read) … */
+const MIN_READ_BYTES = 64 * 1024;
+/** … while all connections together have about this much at most. */
+const READ_BUDGET_BYTES = 16 * 1024 * 1024;
+
 /** Strips IPv4-mapped IPv6 so a sender has one address whichever socket family saw it. */
 function plainAddress(address: string | undefined): string | null {
   if (!address) return null;
@@ -35,9 +42,10 @@ function plainAddress(address: string | undefined): string | null {
 
 /**
  * Syslog over UDP and TCP (RFC 6587 framing detected per connection). TCP acknowledges by reading
- * on: each chunk's messages are durably written before the next chunk is read, and the socket is
- * paused while the pipeline is full, so a fast sender is slowed rather than dropped. UDP cannot
- * push back; datagrams arriving while the pipeline is full are counted as dropped.
+ * on: a connection reads only while what it has read and not yet durably written is below a
+ * bounded window, and not at all while the pipeline is full, so a fast sender is slowed rather
+ * than dropped. UDP cannot push back; datagrams arriving while the pipeline is full are counted
+ * as dropped.
  */
 export async function startSyslogListeners(
   pipeline: IngestPipeline,
@@ -85,8 +93,21 @@ export async function startSyslogListeners(
   }
 
   /**
-   * One TCP or TLS connection: frames decoded as they arrive; each chunk's messages are durably
-   * written before the next chunk is read.
+   * How many bytes one connection may have read and not yet durably written. A socket read is at
+   * most 64 KiB and the kernel's receive window starts at 128 KiB, so a connection that waited for
+   * each read to be written before the next would hand the writer a few hundred messages at a time
+   * and leave it idle between them. What a connection has read and not yet written is what a
+   * larger receive buffer would hold: bytes the sender has handed over that are not yet stored.
+   * Connections share a budget, so however many there are, it stays bounded (64 KiB each, as
+   * before, once there are more than 256).
+   */
+  const readLimit = () =>
+    Math.max(MIN_READ_BYTES, Math.min(MAX_READ_BYTES, READ_BUDGET_BYTES / (sockets.size || 1)));
+
+  /**
+   * One TCP or TLS connection: frames decoded as they arrive and submitted in order; the socket
+   * stops reading while its unwritten bytes are at the limit or the pipeline is full, and a
+   * message is acknowledged (its bytes leave the window) only once durably written.
    */
   const onConnection = (socket: net.Socket, listener: string) => {
     sockets.add(socket);
@@ -94,7 +115,12 @@ export async function startSyslogListeners(
     const decoder = new SyslogFrameDecoder({ maxMessageSize: options.maxMessageBytes });
     const sourceIp = plainAddress(socket.remoteAddress);
     const sourcePort = socket.remotePort ?? null;
-    let chain = Promise.resolve();
+    /** frames decoded since the last submission, and the bytes read for them */
+    let frames: Frame[] = [];
+    let bytes = 0;
+    /** bytes submitted and not yet durably written */
+    let unwritten = 0;
+    let failed = false;
 
     const toMessages = (frames: Frame[]): RawMessage[] => {
       const receivedAt = clock.now();
@@ -120,31 +146,55 @@ export async function startSyslogListeners(
       );
     };
 
-    const process = (frames: Frame[]) => {
-      if (frames.length === 0) return;
-      const messages = toMessages(frames);
-      socket.pause();
-      chain = chain
-        .then(async () => {
-          await pipeline.submit(messages);
-          await pipeline.whenDrained();
-        })
-        .then(
-          () => {
-            socket.resume();
-          },
-          (err: unknown) => {
-            log.error(
-              { err },
-              'TCP syslog messages could not be stored; closing the connection so the sender retries',
-            );
-            socket.destroy();
-          },
-        );
+    const mayRead = () => unwritten < readLimit() && !pipeline.overloaded;
+    /** After a write: reads on once the window has room and the pipeline is not full. */
+    const resumeWhenAllowed = async () => {
+      while (!failed && socket.isPaused() && unwritten < readLimit()) {
+        if (!pipeline.overloaded) {
+          socket.resume();
+          return;
+        }
+        await pipeline.whenDrained();
+      }
     };
 
-    socket.on('data', (chunk: Buffer) => process(decoder.push(chunk)));
-    socket.on('end', () => process(decoder.end()));
+    /** Submits what was read; the socket pauses until there is room again. */
+    const submit = () => {
+      if (frames.length === 0) return;
+      const messages = toMessages(frames);
+      const size = bytes;
+      frames = [];
+      bytes = 0;
+      unwritten += size;
+      if (!mayRead()) socket.pause();
+      pipeline.submit(messages).then(
+        () => {
+          unwritten -= size;
+          return resumeWhenAllowed();
+        },
+        (err: unknown) => {
+          if (failed) return;
+          failed = true;
+          log.error(
+            { err },
+            'TCP syslog messages could not be stored; closing the connection so the sender retries',
+          );
+          socket.destroy();
+        },
+      );
+    };
+
+    socket.on('data', (chunk: Buffer) => {
+      for (const f of decoder.push(chunk)) frames.push(f);
+      bytes += chunk.length;
+      // One socket read at a time: parsing a read takes a few milliseconds, so the event loop
+      // stays free to hand finished batches on.
+      submit();
+    });
+    socket.on('end', () => {
+      for (const f of decoder.end()) frames.push(f);
+      submit();
+    });
     socket.on('error', () => socket.destroy());
     socket.on('close', () => sockets.delete(socket));
   };
