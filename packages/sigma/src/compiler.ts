@@ -24,11 +24,8 @@ export interface CompileContext {
   warnings: string[];
   /** rule field names the detection reads */
   fieldsUsed: Set<string>;
-  /**
-   * Filled with each predicate's prefilter atoms: if the predicate matches, at least one atom's
-   * literal occurs in its field (lower-cased); null when no such literal can be named.
-   */
-  atoms?: Map<Pred, Atom[] | null>;
+  /** Filled with each predicate's prefilter requirement (see `Requirement`). */
+  atoms?: Map<Pred, Requirement>;
 }
 
 /** A literal that must occur in a field's lower-cased value (slot -1: the keyword text). */
@@ -36,6 +33,16 @@ export interface Atom {
   slot: number;
   lit: string;
 }
+
+/**
+ * What a predicate needs to match, for the prefilter: a conjunction of clauses, each a list of
+ * atoms of which at least one must occur. If the predicate matches, every clause holds. null:
+ * no such literals can be named; a clause with no atoms: the predicate never matches.
+ */
+export type Requirement = Atom[][] | null;
+
+/** Clauses kept per predicate (the most selective ones). */
+export const MAX_CLAUSES = 4;
 
 export const KEYWORD_SLOT = -1;
 
@@ -128,6 +135,120 @@ function classEnd(source: string, open: number): number {
   return -1;
 }
 
+/**
+ * A lower bound on the length (in UTF-16 code units) of any match of a regular expression
+ * without the `u` flag, or 0 when unsure: a field shorter than that cannot match, so the
+ * expression need not run (`.{1000,}` on a short command line would otherwise try every start).
+ */
+export function regexMinLength(source: string, flags = ''): number {
+  if (flags.includes('u') || flags.includes('v')) return 0;
+  const r = minAlternatives(source, 0, false);
+  return r === undefined || r.end !== source.length ? 0 : r.min;
+}
+
+/** Minimum over `a|b|…` from `i` up to a closing parenthesis (inGroup) or the end. */
+function minAlternatives(
+  src: string,
+  i: number,
+  inGroup: boolean,
+): { min: number; end: number } | undefined {
+  let best = Infinity;
+  let seq = 0;
+  for (;;) {
+    if (i >= src.length) {
+      if (inGroup) return undefined;
+      return { min: Math.min(best, seq), end: i };
+    }
+    const c = src[i]!;
+    if (c === '|') {
+      best = Math.min(best, seq);
+      seq = 0;
+      i++;
+      continue;
+    }
+    if (c === ')') {
+      if (!inGroup) return undefined;
+      return { min: Math.min(best, seq), end: i };
+    }
+    // one term: an atom and its quantifier
+    let atom: number;
+    let next: number;
+    if (c === '(') {
+      let from = i + 1;
+      let zeroWidth = false;
+      if (src.startsWith('?:', from)) from += 2;
+      else if (src.startsWith('?=', from) || src.startsWith('?!', from)) {
+        from += 2;
+        zeroWidth = true;
+      } else if (src.startsWith('?<=', from) || src.startsWith('?<!', from)) {
+        from += 3;
+        zeroWidth = true;
+      } else if (src.startsWith('?<', from)) {
+        const close = src.indexOf('>', from);
+        if (close < 0) return undefined;
+        from = close + 1;
+      } else if (src[from] === '?') return undefined;
+      const inner = minAlternatives(src, from, true);
+      if (inner === undefined) return undefined;
+      atom = zeroWidth ? 0 : inner.min;
+      next = inner.end + 1;
+    } else if (c === '[') {
+      const close = classEnd(src, i);
+      if (close < 0) return undefined;
+      atom = 1;
+      next = close + 1;
+    } else if (c === '\\') {
+      const e = src[i + 1];
+      if (e === undefined) return undefined;
+      next = i + 2;
+      atom = 1;
+      if (e === 'b' || e === 'B') atom = 0;
+      else if (e >= '0' && e <= '9') {
+        // a back reference (may match nothing) or a legacy octal escape: counted as nothing
+        atom = 0;
+        while (next < src.length && src[next]! >= '0' && src[next]! <= '9') next++;
+      } else if (e === 'k' && src[next] === '<') {
+        atom = 0;
+        const close = src.indexOf('>', next);
+        next = close < 0 ? src.length : close + 1;
+      } else if (e === 'x' && /^[0-9a-fA-F]{2}/.test(src.slice(next, next + 2))) next += 2;
+      else if (e === 'u' && /^[0-9a-fA-F]{4}/.test(src.slice(next, next + 4))) next += 4;
+      else if (e === 'c') {
+        // `\cX` is one control character; a lone `\c` is a backslash, then `c`
+        if (/^[A-Za-z]/.test(src.slice(next, next + 1))) next++;
+        else next = i + 1;
+      }
+    } else if (c === '^' || c === '$') {
+      atom = 0;
+      next = i + 1;
+    } else if (c === '*' || c === '+' || c === '?') {
+      return undefined;
+    } else {
+      atom = 1;
+      next = i + 1;
+    }
+    // quantifier, possibly lazy
+    let times = 1;
+    let quantified = true;
+    const q = src[next];
+    if (q === '*' || q === '?') times = 0;
+    else if (q === '+') times = 1;
+    else if (q === '{') {
+      const m = /^\{(\d+)(,\d*)?\}/.exec(src.slice(next));
+      if (m) {
+        times = Number(m[1]);
+        next += m[0].length - 1;
+      } else quantified = false;
+    } else quantified = false;
+    if (quantified) {
+      next++;
+      if (src[next] === '?') next++;
+    }
+    seq += atom * times;
+    i = next;
+  }
+}
+
 /** Atoms of one OR group of value specs on a slot; null when some value has no literal. */
 function specAtoms(specs: ValueSpec[], slot: number): Atom[] | null {
   const out: Atom[] = [];
@@ -156,44 +277,61 @@ function plainString(s: SigmaString): string | undefined {
   return s.length === 1 && typeof s[0] === 'string' ? s[0] : undefined;
 }
 
-function itemAtoms(spec: ItemSpec, slot: number): Atom[] | null {
+function itemAtoms(spec: ItemSpec, slot: number): Requirement {
   if (spec.neg) return null;
   const flat = spec.groups.flat();
   if (flat.some((s) => s.t === 'null' || s.t === 'exists')) return null;
-  if (!spec.all || spec.groups.length === 1) return specAtoms(flat, slot);
-  return bestOf(spec.groups.map((g) => specAtoms(g, slot)));
+  if (!spec.all || spec.groups.length === 1) return clauseReq(specAtoms(flat, slot));
+  return allOfReq(spec.groups.map((g) => clauseReq(specAtoms(g, slot))));
+}
+
+function clauseReq(clause: Atom[] | null): Requirement {
+  return clause === null ? null : [clause];
 }
 
 function score(a: Atom[]): number {
-  // longer shortest literal first, then fewer atoms
+  // longer shortest literal first, then fewer atoms; a clause that cannot hold beats all
+  if (a.length === 0) return Infinity;
   let min = Infinity;
   for (const x of a) min = Math.min(min, x.lit.length);
   return Math.min(min, 12) * 1000 - a.length;
 }
 
-/** For an AND: any one child's atoms are necessary; the most selective is kept. */
-function bestOf(list: (Atom[] | null)[]): Atom[] | null {
-  let best: Atom[] | null = null;
-  for (const a of list) if (a !== null && (best === null || score(a) > score(best))) best = a;
-  return best;
+/** For an AND: every child's clauses hold; the most selective few are kept. */
+function allOfReq(list: Requirement[]): Requirement {
+  const clauses: Atom[][] = [];
+  for (const r of list) if (r !== null) clauses.push(...r);
+  if (clauses.length === 0) return null;
+  if (clauses.length <= MAX_CLAUSES) return clauses;
+  return clauses
+    .map((c, i) => ({ c, i, s: score(c) }))
+    .sort((x, y) => y.s - x.s || x.i - y.i)
+    .slice(0, MAX_CLAUSES)
+    .sort((x, y) => x.i - y.i)
+    .map((x) => x.c);
 }
 
-/** For an OR: every child must name atoms, and any of them may be the one. */
-function unionOf(list: (Atom[] | null)[]): Atom[] | null {
+/** For an OR: every child must name literals, and any of them may be the one. */
+function anyOfReq(list: Requirement[]): Requirement {
+  if (list.length === 1) return list[0]!;
   const out: Atom[] = [];
-  for (const a of list) {
-    if (a === null) return null;
-    out.push(...a);
+  for (const r of list) {
+    if (r === null) return null;
+    // any one clause of a child is necessary for it; the most selective is taken
+    let best: Atom[] | undefined;
+    for (const c of r) if (best === undefined || score(c) > score(best)) best = c;
+    if (best === undefined) return null;
+    out.push(...best);
   }
-  return out;
+  return [out];
 }
 
-function note(ctx: CompileContext, pred: Pred, atoms: Atom[] | null): Pred {
-  ctx.atoms?.set(pred, atoms);
+function note(ctx: CompileContext, pred: Pred, req: Requirement): Pred {
+  ctx.atoms?.set(pred, req);
   return pred;
 }
 
-function atomsOf(ctx: CompileContext, pred: Pred): Atom[] | null {
+function atomsOf(ctx: CompileContext, pred: Pred): Requirement {
   return ctx.atoms?.get(pred) ?? null;
 }
 
@@ -304,9 +442,10 @@ function specTest(spec: ValueSpec, ctx: CompileContext): ScalarTest {
     }
     case 're': {
       const re = spec.re;
+      const min = regexMinLength(re.source, re.flags);
       return (raw) => {
         const s = scalarString(raw);
-        return s !== undefined && re.test(s);
+        return s !== undefined && s.length >= min && re.test(s);
       };
     }
     case 'cmp': {
@@ -388,7 +527,7 @@ function orTest(specs: ValueSpec[], ctx: CompileContext): ScalarTest {
   if (tests.length === 0) return () => false;
   if (tests.length === 1) return tests[0]!;
   return (raw, lower, ev) => {
-    for (const t of tests) if (t(raw, lower, ev)) return true;
+    for (let i = 0; i < tests.length; i++) if (tests[i]!(raw, lower, ev)) return true;
     return false;
   };
 }
@@ -409,7 +548,9 @@ function fieldItem(spec: ItemSpec, field: string, ctx: CompileContext): Pred {
         const v = ev.value(slot);
         if (v === undefined || v === null) return acceptsNull;
         if (Array.isArray(v)) {
-          for (const el of v as unknown[]) {
+          const arr = v as unknown[];
+          for (let i = 0; i < arr.length; i++) {
+            const el = arr[i];
             if (el === null || el === undefined) {
               if (acceptsNull) return true;
               continue;
@@ -426,7 +567,7 @@ function fieldItem(spec: ItemSpec, field: string, ctx: CompileContext): Pred {
     else {
       const preds = spec.groups.map(evalGroup);
       pred = (ev) => {
-        for (const p of preds) if (!p(ev)) return false;
+        for (let i = 0; i < preds.length; i++) if (!preds[i]!(ev)) return false;
         return true;
       };
     }
@@ -452,7 +593,8 @@ function keywordGroup(specs: ValueSpec[]): Pred {
       leafTests.push(s.cased ? (leaf) => test(leaf) : (_leaf, lower) => test(lower));
     } else if (s.t === 're') {
       const re = s.re;
-      leafTests.push((leaf) => re.test(leaf));
+      const min = regexMinLength(re.source, re.flags);
+      leafTests.push((leaf) => leaf.length >= min && re.test(leaf));
     } else if (s.t !== 'never') {
       throw new CompileError(`a keyword search cannot use a '${s.t}' value`);
     }
@@ -460,12 +602,13 @@ function keywordGroup(specs: ValueSpec[]): Pred {
   return (ev) => {
     if (plain.length > 0) {
       const text = ev.keywordText();
-      for (const p of plain) if (text.includes(p)) return true;
+      for (let i = 0; i < plain.length; i++) if (text.includes(plain[i]!)) return true;
     }
     if (leafTests.length > 0) {
-      for (const leaf of ev.keywordLeaves()) {
+      for (let i = 0, n = ev.keywordCount(); i < n; i++) {
+        const leaf = ev.keywordLeaf(i);
         const lower = leaf.toLowerCase();
-        for (const t of leafTests) if (t(leaf, lower)) return true;
+        for (let k = 0; k < leafTests.length; k++) if (leafTests[k]!(leaf, lower)) return true;
       }
     }
     return false;
@@ -476,7 +619,7 @@ function keywordItem(spec: ItemSpec): Pred {
   if (!spec.all) return keywordGroup(spec.groups.flat());
   const preds = spec.groups.map(keywordGroup);
   return (ev) => {
-    for (const p of preds) if (!p(ev)) return false;
+    for (let i = 0; i < preds.length; i++) if (!preds[i]!(ev)) return false;
     return true;
   };
 }
@@ -503,8 +646,8 @@ export function compileItem(item: DetectionItem, ctx: CompileContext): Pred {
   }
   ctx.warnings.push(...spec.warnings);
   if (spec.field === null) {
-    const kw = spec.groups.map((g) => specAtoms(g, KEYWORD_SLOT));
-    return note(ctx, keywordItem(spec), spec.all ? bestOf(kw) : unionOf(kw));
+    const kw = spec.groups.map((g) => clauseReq(specAtoms(g, KEYWORD_SLOT)));
+    return note(ctx, keywordItem(spec), spec.all ? allOfReq(kw) : anyOfReq(kw));
   }
   ctx.fieldsUsed.add(spec.field);
   const pred = fieldItem(spec, spec.field, ctx);
@@ -518,7 +661,7 @@ export function allOf(preds: Pred[]): Pred {
     return (ev) => a(ev) && b(ev);
   }
   return (ev) => {
-    for (const p of preds) if (!p(ev)) return false;
+    for (let i = 0; i < preds.length; i++) if (!preds[i]!(ev)) return false;
     return true;
   };
 }
@@ -530,7 +673,7 @@ export function anyOf(preds: Pred[]): Pred {
     return (ev) => a(ev) || b(ev);
   }
   return (ev) => {
-    for (const p of preds) if (p(ev)) return true;
+    for (let i = 0; i < preds.length; i++) if (preds[i]!(ev)) return true;
     return false;
   };
 }
@@ -542,11 +685,11 @@ export function compileSearch(node: SearchNode, ctx: CompileContext): Pred {
     case 'and': {
       const items = [...node.items].sort((a, b) => itemCost(a) - itemCost(b));
       const preds = items.map((i) => compileItem(i, ctx));
-      return note(ctx, allOf(preds), bestOf(preds.map((p) => atomsOf(ctx, p))));
+      return note(ctx, allOf(preds), allOfReq(preds.map((p) => atomsOf(ctx, p))));
     }
     case 'or': {
       const preds = node.alternatives.map((a) => compileSearch(a, ctx));
-      return note(ctx, anyOf(preds), unionOf(preds.map((p) => atomsOf(ctx, p))));
+      return note(ctx, anyOf(preds), anyOfReq(preds.map((p) => atomsOf(ctx, p))));
     }
   }
 }
@@ -565,12 +708,12 @@ export function compileCondition(
     case 'and': {
       const preds = c.args.map((a) => compileCondition(a, ids, ctx));
       const p = allOf(preds);
-      return ctx ? note(ctx, p, bestOf(preds.map((x) => atomsOf(ctx, x)))) : p;
+      return ctx ? note(ctx, p, allOfReq(preds.map((x) => atomsOf(ctx, x)))) : p;
     }
     case 'or': {
       const preds = c.args.map((a) => compileCondition(a, ids, ctx));
       const p = anyOf(preds);
-      return ctx ? note(ctx, p, unionOf(preds.map((x) => atomsOf(ctx, x)))) : p;
+      return ctx ? note(ctx, p, anyOfReq(preds.map((x) => atomsOf(ctx, x)))) : p;
     }
     case 'not': {
       const p = compileCondition(c.arg, ids, ctx);
@@ -606,7 +749,7 @@ export function compileDetection(
     if (used.has(name)) ids[name] = pred;
   }
   const preds = parsed.map((p) => compileCondition(p, ids, ctx));
-  return note(ctx, anyOf(preds), unionOf(preds.map((p) => atomsOf(ctx, p))));
+  return note(ctx, anyOf(preds), anyOfReq(preds.map((p) => atomsOf(ctx, p))));
 }
 
 function collect(c: Condition, out: Set<string>): void {

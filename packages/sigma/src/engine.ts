@@ -5,7 +5,7 @@
 import { EventView, firstOf, pathResolver, scalarString, unwrap } from './event-view.js';
 import type { Resolver } from './event-view.js';
 import { CompileError, allOf, compileDetection } from './compiler.js';
-import type { Atom, CompileContext, Pred } from './compiler.js';
+import type { CompileContext, Pred, Requirement } from './compiler.js';
 import { RoutePlan } from './prefilter.js';
 import type { Placeholders } from './modifiers.js';
 import { builtinPipelines } from './pipelines.js';
@@ -56,8 +56,19 @@ interface Compiled {
   pred: Pred;
   fields: [string, number][];
   suppressed: boolean;
-  /** prefilter literals (see prefilter.ts); null: always evaluated */
-  atoms: Atom[] | null;
+  /** prefilter requirement (see prefilter.ts); null: always evaluated */
+  atoms: Requirement;
+}
+
+type RouteOf = RoutePlan<Compiled>;
+
+interface PipelineMeta {
+  detect?: Resolver;
+  time: Resolver[];
+  chSlot: number;
+  idSlot: number;
+  /** classified routes by raw channel → raw event id */
+  routes: Map<unknown, Map<unknown, RoutePlan<Compiled>>>;
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {
@@ -77,9 +88,8 @@ function logsourceFits(rule: LogSource, event: LogSource): boolean {
   );
 }
 
-function normaliseLs(ls: LogSource | undefined): LogSource {
+function normaliseLs(ls: LogSource | Record<string, unknown>): LogSource {
   const out: LogSource = {};
-  if (!ls) return out;
   if (typeof ls.product === 'string') out.product = ls.product.toLowerCase();
   if (typeof ls.category === 'string') out.category = ls.category.toLowerCase();
   if (typeof ls.service === 'string') out.service = ls.service.toLowerCase();
@@ -110,10 +120,13 @@ export class SigmaEngine {
   readonly #evtxServiceByChannel = new Map<string, string>();
   readonly #evtxCategories = new Map<string, CategoryMapping[]>();
   /** per pipeline, resolvers built once rather than per event */
-  readonly #meta = new Map<
-    Pipeline,
-    { detect?: Resolver; time: Resolver[]; chSlot: number; idSlot: number }
-  >();
+  readonly #meta = new Map<Pipeline, PipelineMeta>();
+  /** ParsedEvent routes by raw product → category → service */
+  readonly #lsRoutes = new Map<unknown, Map<unknown, Map<unknown, RoutePlan<Compiled>>>>();
+  #lsRouteCount = 0;
+  /** rows the prefilter automata of all routes may gain while scanning: 8 MB */
+  readonly #rowBudget = { rows: 16_384 };
+  #classifiedRouteCount = 0;
   #evaluated = 0;
 
   constructor(options: EngineOptions) {
@@ -144,11 +157,12 @@ export class SigmaEngine {
       }
     }
     for (const p of this.#pipelines) {
-      const meta = {
+      const meta: PipelineMeta = {
         detect: p.detect !== undefined && p.classifier ? pathResolver(p.detect) : undefined,
         time: (p.timeFields ?? []).map((t) => pathResolver(t)),
         chSlot: -1,
         idSlot: -1,
+        routes: new Map(),
       };
       if (p.classifier) {
         const base = { pipeline: p, key: p.name };
@@ -246,10 +260,10 @@ export class SigmaEngine {
       const paths = this.#paths(field, v, rule.logsource);
       const loose = v.pipeline.looseKeys === true;
       return this.#slot(`${loose ? 'L' : 'S'}${paths.join('\u0001')}`, () =>
-        firstOf(paths.map((x) => pathResolver(x, loose))),
+        firstOf(paths.map((x) => pathResolver(x, loose, true))),
       );
     };
-    const atoms = new Map<Pred, Atom[] | null>();
+    const atoms = new Map<Pred, Requirement>();
     const ctx: CompileContext = {
       slot: slotOf,
       placeholders: this.#placeholders,
@@ -311,13 +325,41 @@ export class SigmaEngine {
   #route(key: string, build: () => Compiled[]): RoutePlan<Compiled> {
     let r = this.#routes.get(key);
     if (r === undefined) {
-      r = new RoutePlan(build(), (c) => c.atoms);
+      r = new RoutePlan(build(), (c) => c.atoms, this.#rowBudget);
       if (this.#routes.size < MAX_ROUTES) this.#routes.set(key, r);
     }
     return r;
   }
 
-  #routeByLogsource(ls: LogSource): RoutePlan<Compiled> {
+  /**
+   * Route of a logsource as an event states it (raw, not yet lower-cased). Cached by its three
+   * values in nested maps, so a routed event builds no key string.
+   */
+  #routeByLogsource(ls: LogSource | Record<string, unknown>): RoutePlan<Compiled> {
+    const { product, category, service } = ls;
+    const byCategory = this.#lsRoutes.get(product);
+    const byService = byCategory?.get(category);
+    const hit = byService?.get(service);
+    if (hit) return hit;
+    const plan = this.#routeByNormalLs(normaliseLs(ls));
+    const cacheable = (v: unknown): boolean => v === undefined || typeof v === 'string';
+    if (
+      this.#lsRouteCount < MAX_ROUTES &&
+      cacheable(product) &&
+      cacheable(category) &&
+      cacheable(service)
+    ) {
+      let c = byCategory;
+      if (!c) this.#lsRoutes.set(product, (c = new Map<unknown, Map<unknown, RouteOf>>()));
+      let s = c.get(category);
+      if (!s) c.set(category, (s = new Map<unknown, RouteOf>()));
+      s.set(service, plan);
+      this.#lsRouteCount++;
+    }
+    return plan;
+  }
+
+  #routeByNormalLs(ls: LogSource): RoutePlan<Compiled> {
     return this.#route(`ls\u0000${lsKey(ls)}`, () => {
       const out: Compiled[] = [];
       this.rules.forEach((rule, i) => {
@@ -343,8 +385,27 @@ export class SigmaEngine {
   }
 
   #routeClassified(p: Pipeline): RoutePlan<Compiled> {
-    const c = p.classifier!;
     const meta = this.#meta.get(p)!;
+    // cached by the raw channel and id values, so a routed event builds no key string
+    const rawChannel = this.#view.value(meta.chSlot);
+    const rawId = this.#view.value(meta.idSlot);
+    const byId = meta.routes.get(rawChannel);
+    const hit = byId?.get(rawId);
+    if (hit) return hit;
+    const plan = this.#routeClassifiedSlow(p, meta);
+    const cacheable = (v: unknown): boolean =>
+      v === undefined || typeof v === 'string' || typeof v === 'number';
+    if (this.#classifiedRouteCount < MAX_ROUTES && cacheable(rawChannel) && cacheable(rawId)) {
+      let m = byId;
+      if (!m) meta.routes.set(rawChannel, (m = new Map<unknown, RouteOf>()));
+      m.set(rawId, plan);
+      this.#classifiedRouteCount++;
+    }
+    return plan;
+  }
+
+  #routeClassifiedSlow(p: Pipeline, meta: PipelineMeta): RoutePlan<Compiled> {
+    const c = p.classifier!;
     const channel = this.#view.lower(meta.chSlot) ?? '';
     const id = scalarString(this.#view.value(meta.idSlot)) ?? '';
     const routeKey = `${p.name}\u0000${channel}\u0000${id}`;
@@ -397,24 +458,21 @@ export class SigmaEngine {
    * logsource), an evtx_dump Windows event, or any JSON object (with `options.logsource`, or
    * tested against every rule). Never throws: odd input yields no matches.
    */
-  evaluate(event: unknown, options: EvaluateOptions = {}): Match[] {
+  evaluate(event: unknown, options?: EvaluateOptions): Match[] {
     if (!isRecord(event)) return [];
     this.#evaluated++;
     let root: Record<string, unknown> = event;
-    let message: string | undefined;
     let list: RoutePlan<Compiled>;
-    let timeMs: number | undefined;
     let pipeline = this.#default;
     const fields = event['fields'];
     const evLs = event['logsource'];
+    const parsed = isRecord(fields) && isRecord(evLs);
     try {
-      if (isRecord(fields) && isRecord(evLs)) {
+      if (parsed) {
         root = fields;
-        message = typeof event['message'] === 'string' ? event['message'] : undefined;
-        this.#view.reset(root, message);
-        list = this.#routeByLogsource(normaliseLs(evLs));
-        const t = typeof event['eventTime'] === 'string' ? Date.parse(event['eventTime']) : NaN;
-        timeMs = Number.isNaN(t) ? this.#eventTime(pipeline, root) : t;
+        const message = event['message'];
+        this.#view.reset(root, typeof message === 'string' ? message : undefined);
+        list = this.#routeByLogsource(evLs);
       } else {
         this.#view.reset(root);
         let classified: Pipeline | undefined;
@@ -428,27 +486,31 @@ export class SigmaEngine {
         if (classified) {
           pipeline = classified;
           list = this.#routeClassified(classified);
-        } else if (options.logsource) {
-          list = this.#routeByLogsource(normaliseLs(options.logsource));
+        } else if (options?.logsource) {
+          list = this.#routeByLogsource(options.logsource);
         } else {
           list = this.#routeAll();
         }
-        timeMs = this.#eventTime(pipeline, root);
       }
     } catch {
       return [];
     }
     const view = this.#view;
-    let out: Match[] | undefined;
-    let candidates: Int32Array;
+    let n: number;
     try {
-      candidates = list.candidates(view);
+      n = list.candidates(view);
     } catch {
       return [];
     }
+    if (n === 0) return [];
+    const found = list.found;
     const items = list.items;
-    for (let i = 0; i < candidates.length; i++) {
-      const c = items[candidates[i]!]!;
+    let out: Match[] | undefined;
+    // the event time is read only once a rule matches: most events match nothing
+    let timeMs: number | undefined;
+    let timed = false;
+    for (let i = 0; i < n; i++) {
+      const c = items[found[i]!]!;
       let hit = false;
       try {
         hit = c.pred(view);
@@ -456,6 +518,14 @@ export class SigmaEngine {
         hit = false;
       }
       if (!hit) continue;
+      if (!timed) {
+        try {
+          timeMs = parsed ? this.#parsedEventTime(event, root) : this.#eventTime(pipeline, root);
+        } catch {
+          return [];
+        }
+        timed = true;
+      }
       out ??= [];
       const m = this.#match(c, timeMs);
       if (!c.suppressed || this.#includeSuppressed) out.push(m);
@@ -465,6 +535,15 @@ export class SigmaEngine {
       }
     }
     return out ?? [];
+  }
+
+  #parsedEventTime(
+    event: Record<string, unknown>,
+    root: Record<string, unknown>,
+  ): number | undefined {
+    const et = event['eventTime'];
+    const t = typeof et === 'string' ? Date.parse(et) : NaN;
+    return Number.isNaN(t) ? this.#eventTime(this.#default, root) : t;
   }
 
   #match(c: Compiled, timeMs: number | undefined): Match {
