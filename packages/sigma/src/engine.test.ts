@@ -1,5 +1,7 @@
 /** The engine end to end: routing, Windows evtx layout, Prahari events, filters, correlation. */
 import { describe, expect, it } from 'vitest';
+import { SigmaEngine } from './engine.js';
+import { loadRuleTexts } from './loader.js';
 import { engineFor } from './test-support.js';
 
 const procCreation = `title: Whoami
@@ -330,5 +332,46 @@ correlation:
       Event: { System: { EventID: 4625, Channel: 'Security' }, EventData: { TargetUserName: 'x' } },
     };
     expect(e.evaluate(ev).map((m) => m.kind)).toEqual(['detection']);
+  });
+});
+
+describe('profiling', () => {
+  it('times the rules on one event in N and names the slowest first', () => {
+    const set = loadRuleTexts([
+      {
+        text: `title: Cheap
+id: 7e1f0c2e-8a3b-4c5d-9e0f-1a2b3c4d5e01
+logsource:
+  product: linux
+detection:
+  s:
+    user.name: root
+  condition: s
+---
+title: Regex heavy
+id: 7e1f0c2e-8a3b-4c5d-9e0f-1a2b3c4d5e02
+logsource:
+  product: linux
+detection:
+  s:
+    message|re: '(a+)+b'
+  condition: s
+`,
+      },
+    ]);
+    const engine = new SigmaEngine({ rules: set, profileEvery: 2 });
+    for (let i = 0; i < 10; i++)
+      engine.evaluate({
+        logsource: { product: 'linux' },
+        fields: { 'user.name': 'root', message: `${'a'.repeat(18)}b` },
+        message: 'x',
+        eventTime: '2026-11-25T10:00:00Z',
+      });
+    const costs = engine.ruleCosts();
+    expect(costs.map((c) => c.sampled)).toEqual([5, 5]);
+    expect(costs.map((c) => c.title).sort()).toEqual(['Cheap', 'Regex heavy']);
+    expect(costs[0]!.sampledMs).toBeGreaterThanOrEqual(costs[1]!.sampledMs);
+    expect(costs[0]!.meanMicros).toBeCloseTo((costs[0]!.sampledMs * 1000) / 5);
+    expect(new SigmaEngine({ rules: set }).ruleCosts()).toEqual([]);
   });
 });

@@ -37,6 +37,23 @@ export interface EngineOptions {
    * specification suppresses them; tests and offline hunts may want them).
    */
   includeSuppressed?: boolean;
+  /**
+   * Time every rule's evaluation on one event in this many (0, the default: never), so
+   * `ruleCosts()` can name the slow rules at a small cost.
+   */
+  profileEvery?: number;
+}
+
+/** What profiling measured of one rule (see `EngineOptions.profileEvery`). */
+export interface RuleCost {
+  ruleId?: string;
+  title: string;
+  /** evaluations timed */
+  sampled: number;
+  /** their total time, ms */
+  sampledMs: number;
+  /** mean time per evaluation, µs */
+  meanMicros: number;
 }
 
 export interface EvaluateOptions {
@@ -52,6 +69,8 @@ interface Variant {
 }
 
 interface Compiled {
+  /** the rule's index in `rules` */
+  index: number;
   rule: SigmaRule;
   pred: Pred;
   fields: [string, number][];
@@ -110,6 +129,9 @@ export class SigmaEngine {
   readonly #default: Pipeline;
   readonly #placeholders: Placeholders;
   readonly #includeSuppressed: boolean;
+  readonly #profileEvery: number;
+  #costRuns: Float64Array = new Float64Array(0);
+  #costMs: Float64Array = new Float64Array(0);
   readonly #slotKeys = new Map<string, number>();
   readonly #resolvers: Resolver[] = [];
   readonly #view: EventView;
@@ -138,6 +160,9 @@ export class SigmaEngine {
     this.#default = this.#pipelines.find((p) => p.detect === undefined) ?? { name: 'identity' };
     this.#placeholders = options.placeholders ?? {};
     this.#includeSuppressed = options.includeSuppressed ?? false;
+    this.#profileEvery = Math.max(0, Math.floor(options.profileEvery ?? 0));
+    this.#costRuns = new Float64Array(this.rules.length);
+    this.#costMs = new Float64Array(this.rules.length);
     this.#view = new EventView(this.#resolvers);
     this.correlation = this.#makeCorrelation(options.correlation);
     for (const p of this.#pipelines) {
@@ -287,6 +312,7 @@ export class SigmaEngine {
       }
       const ref = { id: rule.id, name: rule.name, title: rule.title };
       compiled = {
+        index,
         rule,
         pred,
         fields: [...fieldsUsed].map((f) => [f, slotOf(f)]),
@@ -509,13 +535,19 @@ export class SigmaEngine {
     // the event time is read only once a rule matches: most events match nothing
     let timeMs: number | undefined;
     let timed = false;
+    const profile = this.#profileEvery > 0 && this.#evaluated % this.#profileEvery === 0;
     for (let i = 0; i < n; i++) {
       const c = items[found[i]!]!;
       let hit = false;
+      const started = profile ? performance.now() : 0;
       try {
         hit = c.pred(view);
       } catch {
         hit = false;
+      }
+      if (profile) {
+        this.#costMs[c.index]! += performance.now() - started;
+        this.#costRuns[c.index]!++;
       }
       if (!hit) continue;
       if (!timed) {
@@ -622,6 +654,24 @@ export class SigmaEngine {
       eventTimeMs: r.windowEndMs,
       correlation: r,
     };
+  }
+
+  /** The rules profiling timed, slowest in total first (empty unless `profileEvery` is set). */
+  ruleCosts(): RuleCost[] {
+    const out: RuleCost[] = [];
+    this.rules.forEach((rule, i) => {
+      const runs = this.#costRuns[i]!;
+      if (runs === 0) return;
+      const ms = this.#costMs[i]!;
+      out.push({
+        ...(rule.id !== undefined && { ruleId: rule.id }),
+        title: rule.title,
+        sampled: runs,
+        sampledMs: ms,
+        meanMicros: (ms * 1000) / runs,
+      });
+    });
+    return out.sort((a, b) => b.sampledMs - a.sampledMs);
   }
 
   /** Drops correlation state that can no longer complete (call periodically on live streams). */

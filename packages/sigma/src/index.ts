@@ -3,7 +3,7 @@ export type { LoadSources } from './fs-loader.js';
 export { loadRuleTexts, emptyRuleSet } from './loader.js';
 export type { RuleSet, RuleText } from './loader.js';
 export { SigmaEngine, compileRules } from './engine.js';
-export type { EngineOptions, EvaluateOptions } from './engine.js';
+export type { EngineOptions, EvaluateOptions, RuleCost } from './engine.js';
 export { builtinPipelines, windowsEvtxPipeline, prahariPipeline } from './pipelines.js';
 export type { Pipeline, Classifier, CategoryMapping, FieldAliases } from './pipelines.js';
 export type { Placeholders } from './modifiers.js';

@@ -218,6 +218,17 @@ describe('detection in the running server', () => {
     expect(text).toMatch(/^prahari_alert_latency_seconds_count [1-9]/m);
   });
 
+  it('names the slowest rules from sampled timings', async () => {
+    const res = await server.request('GET', '/api/v1/rules/cost?limit=5', { auth: admin });
+    expect(res.status).toBe(200);
+    expect(res.body.sampleEvery).toBe(64);
+    expect(res.body.rules.length).toBeGreaterThan(0);
+    expect(res.body.rules[0]).toMatchObject({
+      sampled: expect.any(Number),
+      meanMicros: expect.any(Number),
+    });
+  });
+
   it('does not alert on lines no rule matches', async () => {
     await server.detection.whenCaughtUp();
     const before = (await server.request('GET', '/api/v1/alerts', { auth: admin })).body.length;

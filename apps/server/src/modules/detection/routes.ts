@@ -8,6 +8,7 @@ import { errorResponses } from '../common-schema.js';
 import type { AlertService } from './alerts.js';
 import type { DetectionMetrics } from './metrics.js';
 import type { RuleService } from './rules.js';
+import { PROFILE_EVERY } from './rule-library.js';
 import type { DetectionService } from './service.js';
 import type { AlertStream } from './stream.js';
 
@@ -460,6 +461,45 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
         const all = await rules.list(filters);
         return { total: all.length, rules: all.slice(offset, offset + limit) };
       },
+    );
+
+    app.get(
+      '/rules/cost',
+      {
+        config: { access: READ },
+        schema: {
+          tags: ['detection'],
+          summary:
+            'The slowest rules since the rules were last loaded: one event in 64 is timed rule by rule',
+          querystring: Type.Object(
+            { limit: Type.Integer({ minimum: 1, maximum: 5000, default: 20 }) },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              sampleEvery: Type.Integer(),
+              rules: Type.Array(
+                Type.Object({
+                  ruleId: Type.Optional(Str),
+                  title: Str,
+                  sampled: Type.Integer({ description: 'evaluations timed' }),
+                  sampledMs: Type.Number(),
+                  meanMicros: Type.Number({ description: 'mean time per evaluation, µs' }),
+                  estimatedMs: Type.Number({ description: 'estimated time on every event' }),
+                }),
+              ),
+            }),
+            ...errorResponses,
+          },
+        },
+      },
+      (request) => ({
+        sampleEvery: PROFILE_EVERY,
+        rules: rules
+          .costs()
+          .slice(0, request.query.limit)
+          .map((c) => ({ ...c, estimatedMs: c.sampledMs * PROFILE_EVERY })),
+      }),
     );
 
     app.get(

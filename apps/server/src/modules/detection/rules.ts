@@ -81,6 +81,11 @@ export class RuleService {
     return this.library.packs();
   }
 
+  /** The rules profiling found slowest, since the rules were last loaded. */
+  costs() {
+    return this.library.engine.ruleCosts();
+  }
+
   #files(upload: RuleUpload): { name: string; text: string }[] {
     if ((upload.yaml === undefined) === (upload.zipBase64 === undefined)) {
       throw new ValidationError('Send either yaml (rule text) or zipBase64 (a zip of rules).', {
