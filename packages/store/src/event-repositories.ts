@@ -11,52 +11,6 @@ import type {
 } from './repositories.js';
 import type { Database, DeadLettersTable, EventsTable } from './schema.js';
 
-function text(value: unknown): string | null {
-  if (value === undefined || value === null || value === '') return null;
-  return typeof value === 'string'
-    ? value
-    : typeof value === 'number' || typeof value === 'boolean'
-      ? String(value)
-      : JSON.stringify(value);
-}
-
-function integer(value: unknown): number | null {
-  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
-  return Number.isInteger(n) ? n : null;
-}
-
-/**
- * An event's column values in the writer's column order (`EVENT_COLUMNS`): hot columns from the
- * normalised fields, everything in `fields` as JSON. An array is cheaper to build, to bind and
- * to hand to the writer thread than an object with named keys.
- */
-export function eventParams(e: NewEvent): unknown[] {
-  const f = e.fields;
-  return [
-    e.receivedAt,
-    e.eventTime,
-    e.listener,
-    e.parser,
-    e.sourceIp,
-    e.sourcePort,
-    e.sourceName,
-    e.logsource.product ?? null,
-    e.logsource.category ?? null,
-    e.logsource.service ?? null,
-    text(f['host.name']),
-    text(f['source.ip']),
-    text(f['destination.ip']),
-    integer(f['destination.port']),
-    text(f['user.name']),
-    text(f['event.action']),
-    text(f['event.outcome']),
-    e.message,
-    e.raw,
-    JSON.stringify(f),
-    e.flags.length ? e.flags.join(',') : null,
-  ];
-}
-
 export function fromEventRow(r: Selectable<EventsTable>): EventRecord {
   return {
     seq: Number(r.seq),
@@ -101,6 +55,8 @@ export interface EventWriteBatch extends IngestBatch {
 export interface EventBatchWriter {
   write(batch: EventWriteBatch): Promise<boolean>;
   prepare(events: readonly NewEvent[]): PreparedEvents;
+  /** gets ready for the first batch (a write does so anyway) */
+  start(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -113,6 +69,11 @@ export interface IngestEventRepository extends EventRepository {
    * garbage collector would otherwise have to trace until the write.
    */
   prepare(events: readonly NewEvent[]): PreparedEvents;
+  /**
+   * Gets the writer ready for the first batch (its thread takes a moment to start), for a caller
+   * about to write events; call it after migrations. Writing works without it.
+   */
+  startWriter(): Promise<void>;
 }
 
 export class KyselyEventRepository implements IngestEventRepository {
@@ -127,6 +88,10 @@ export class KyselyEventRepository implements IngestEventRepository {
 
   prepare(events: readonly NewEvent[]): PreparedEvents {
     return this.writer.prepare(events);
+  }
+
+  startWriter(): Promise<void> {
+    return this.writer.start();
   }
 
   async findIdempotent(key: string, principalId: string) {

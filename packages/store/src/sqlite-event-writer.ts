@@ -1,23 +1,58 @@
 import { deserialize, serialize } from 'node:v8';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import Sqlite from 'better-sqlite3';
-import {
-  CompiledQuery,
-  SelectQueryNode,
-  SqliteDialect,
-  type DatabaseConnection,
-  type Driver,
-  type Kysely,
-  type QueryResult,
-} from 'kysely';
-import {
-  eventParams,
-  type EventBatchWriter,
-  type EventWriteBatch,
-  type PreparedEvents,
-} from './event-repositories.js';
+// Only types from Kysely and the repositories: the writer thread loads this module, and loading
+// Kysely there would double the time it takes to start.
+import type { Kysely } from 'kysely';
+import type { EventBatchWriter, EventWriteBatch, PreparedEvents } from './event-repositories.js';
 import type { IngestBatch, NewDeadLetter, NewEvent, SourceSighting } from './repositories.js';
 import type { Database } from './schema.js';
+
+function text(value: unknown): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  return typeof value === 'string'
+    ? value
+    : typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : JSON.stringify(value);
+}
+
+function integer(value: unknown): number | null {
+  const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : NaN;
+  return Number.isInteger(n) ? n : null;
+}
+
+/**
+ * An event's column values in the writer's column order (`EVENT_COLUMNS`): hot columns from the
+ * normalised fields, everything in `fields` as JSON. An array is cheaper to build, to bind and
+ * to hand to the writer thread than an object with named keys.
+ */
+export function eventParams(e: NewEvent): unknown[] {
+  const f = e.fields;
+  return [
+    e.receivedAt,
+    e.eventTime,
+    e.listener,
+    e.parser,
+    e.sourceIp,
+    e.sourcePort,
+    e.sourceName,
+    e.logsource.product ?? null,
+    e.logsource.category ?? null,
+    e.logsource.service ?? null,
+    text(f['host.name']),
+    text(f['source.ip']),
+    text(f['destination.ip']),
+    integer(f['destination.port']),
+    text(f['user.name']),
+    text(f['event.action']),
+    text(f['event.outcome']),
+    e.message,
+    e.raw,
+    JSON.stringify(f),
+    e.flags.length ? e.flags.join(',') : null,
+  ];
+}
 
 /** The order of `eventParams()`; the insert below binds them by position. */
 export const EVENT_COLUMNS = [
@@ -149,6 +184,10 @@ export class SqliteEventWriter implements EventBatchWriter {
     return { count: events.length, rows: events.map(eventParams) } as Prepared;
   }
 
+  start(): Promise<void> {
+    return Promise.resolve();
+  }
+
   write(batch: EventWriteBatch): Promise<boolean> {
     const rows = batch.events.map(eventParams);
     for (const p of (batch.prepared ?? []) as Prepared[]) for (const row of p.rows!) rows.push(row);
@@ -181,178 +220,6 @@ export class WriteGate {
   }
 }
 
-/**
- * Kysely's connection to SQLite: a statement or transaction that writes takes a write turn first;
- * statements are prepared once and kept.
- */
-class GatedConnection implements DatabaseConnection {
-  #statements = new Map<string, Sqlite.Statement>();
-  /** set while a transaction holds the write turn */
-  release: (() => void) | undefined;
-
-  constructor(
-    private readonly sqlite: Sqlite.Database,
-    private readonly gate: WriteGate,
-  ) {}
-
-  #prepare(sql: string): Sqlite.Statement {
-    let stmt = this.#statements.get(sql);
-    if (!stmt) {
-      // Kysely compiles the same few hundred statements over and over; preparing costs more
-      // than running most of them.
-      if (this.#statements.size >= 500) this.#statements.clear();
-      stmt = this.sqlite.prepare(sql);
-      this.#statements.set(sql, stmt);
-    }
-    return stmt;
-  }
-
-  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
-    const stmt = this.#prepare(compiledQuery.sql);
-    if (this.release || stmt.readonly) return run<R>(stmt, compiledQuery.parameters);
-    const release = await this.gate.acquire();
-    try {
-      return run<R>(stmt, compiledQuery.parameters);
-    } finally {
-      release();
-    }
-  }
-
-  streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
-    if (!SelectQueryNode.is(compiledQuery.query)) {
-      throw new Error('Sqlite driver only supports streaming of select queries');
-    }
-    // A statement being iterated is busy, so a stream gets one of its own.
-    const rows = this.sqlite.prepare(compiledQuery.sql).iterate(compiledQuery.parameters);
-    const stream: AsyncIterableIterator<QueryResult<R>> = {
-      next: () => {
-        const r = rows.next();
-        return Promise.resolve(
-          r.done
-            ? { done: true, value: undefined }
-            : { done: false, value: { rows: [r.value as R] } },
-        );
-      },
-      return: () => {
-        rows.return?.();
-        return Promise.resolve({ done: true, value: undefined });
-      },
-      [Symbol.asyncIterator]: () => stream,
-    };
-    return stream;
-  }
-}
-
-const quoteId = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
-function run<R>(stmt: Sqlite.Statement, parameters: readonly unknown[]): QueryResult<R> {
-  if (stmt.reader) return { rows: stmt.all(parameters) as R[] };
-  const { changes, lastInsertRowid } = stmt.run(parameters);
-  return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
-}
-
-/** Kysely's SQLite driver as Kysely has it (one connection, one query at a time) with turns. */
-class GatedSqliteDriver implements Driver {
-  readonly #connection: GatedConnection;
-  #busy: Promise<void> | undefined;
-  #free: (() => void) | undefined;
-
-  constructor(
-    private readonly sqlite: Sqlite.Database,
-    private readonly gate: WriteGate,
-  ) {
-    this.#connection = new GatedConnection(sqlite, gate);
-  }
-
-  init(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  async acquireConnection(): Promise<DatabaseConnection> {
-    while (this.#busy) await this.#busy;
-    this.#busy = new Promise<void>((resolve) => (this.#free = resolve));
-    return this.#connection;
-  }
-
-  async beginTransaction(connection: DatabaseConnection): Promise<void> {
-    const c = connection as GatedConnection;
-    c.release = await this.gate.acquire();
-    try {
-      await c.executeQuery(CompiledQuery.raw('begin'));
-    } catch (err) {
-      this.#endTurn(c);
-      throw err;
-    }
-  }
-
-  async commitTransaction(connection: DatabaseConnection): Promise<void> {
-    const c = connection as GatedConnection;
-    // A commit that fails leaves the transaction open; Kysely rolls it back, which ends the turn.
-    await c.executeQuery(CompiledQuery.raw('commit'));
-    this.#endTurn(c);
-  }
-
-  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    const c = connection as GatedConnection;
-    try {
-      await c.executeQuery(CompiledQuery.raw('rollback'));
-    } finally {
-      this.#endTurn(c);
-    }
-  }
-
-  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`savepoint ${quoteId(name)}`));
-  }
-
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`rollback to ${quoteId(name)}`));
-  }
-
-  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
-    await connection.executeQuery(CompiledQuery.raw(`release ${quoteId(name)}`));
-  }
-
-  releaseConnection(connection: DatabaseConnection): Promise<void> {
-    // Whatever ended the work, a turn it still holds is given back.
-    this.#endTurn(connection as GatedConnection);
-    const free = this.#free;
-    this.#busy = undefined;
-    this.#free = undefined;
-    free?.();
-    return Promise.resolve();
-  }
-
-  #endTurn(c: GatedConnection): void {
-    const release = c.release;
-    c.release = undefined;
-    release?.();
-  }
-
-  destroy(): Promise<void> {
-    this.sqlite.close();
-    return Promise.resolve();
-  }
-}
-
-/**
- * Kysely's SQLite dialect for a store whose event batches are written by another connection (the
- * writer thread): the store's own writes take turns with the writer's through the gate, reads run
- * at any time.
- */
-export class GatedSqliteDialect extends SqliteDialect {
-  constructor(
-    private readonly sqlite: Sqlite.Database,
-    private readonly gate: WriteGate,
-  ) {
-    super({ database: sqlite });
-  }
-
-  override createDriver(): Driver {
-    return new GatedSqliteDriver(this.sqlite, this.gate);
-  }
-}
-
 /** Connection settings the writer thread applies, matching the store's own connection. */
 export interface WriterConnectionOptions {
   path: string;
@@ -375,7 +242,10 @@ export function openWriterConnection(options: WriterConnectionOptions): Sqlite.D
  * A batch on its way to the writer thread: rows of events prepared beforehand travel as the
  * serialised bytes `prepare` made (moved, not copied), the rest as a structured clone.
  */
-type ToWriter = { id: number; batch: RowBatch; packed: ArrayBuffer[] } | { close: true };
+type ToWriter =
+  | { id: number; batch: RowBatch; packed: ArrayBuffer[] }
+  | { id: number; open: true }
+  | { close: true };
 type FromWriter =
   { id: number; written: boolean } | { id: number; error: { message: string; code?: string } };
 
@@ -408,6 +278,12 @@ export class WorkerEventWriter implements EventBatchWriter {
     return { count: events.length, bytes: serialize(events.map(eventParams)) } as Prepared;
   }
 
+  /** Starts the thread and opens its connection now, so the first batch does not wait for that. */
+  async start(): Promise<void> {
+    if (this.#worker) return;
+    await this.#send((id) => ({ id, open: true }), []);
+  }
+
   async write(batch: EventWriteBatch): Promise<boolean> {
     const packed = ((batch.prepared ?? []) as Prepared[]).map((p) => {
       const bytes = p.bytes!;
@@ -429,13 +305,17 @@ export class WorkerEventWriter implements EventBatchWriter {
   }
 
   #post(batch: RowBatch, packed: ArrayBuffer[]): Promise<boolean> {
+    return this.#send((id) => ({ id, batch, packed }), packed);
+  }
+
+  #send(message: (id: number) => ToWriter, transfer: ArrayBuffer[]): Promise<boolean> {
     const worker = (this.#worker ??= this.#start());
     const id = this.#nextId++;
     return new Promise<boolean>((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
-      // Only a write in flight keeps the process alive, so a CLI that is done can exit.
+      // Only a message in flight keeps the process alive, so a CLI that is done can exit.
       worker.ref();
-      worker.postMessage({ id, batch, packed } satisfies ToWriter, packed);
+      worker.postMessage(message(id), transfer);
     });
   }
 
@@ -491,9 +371,13 @@ function runWriterThread(options: WriterConnectionOptions): void {
       return;
     }
     try {
-      // Opened on the first batch: the tables exist by then (migrations run before any write).
+      // Opened on the first message: the tables exist by then (migrations run before any write).
       sqlite ??= openWriterConnection(options);
       write ??= batchStatements(sqlite);
+      if ('open' in m) {
+        port.postMessage({ id: m.id, written: false } satisfies FromWriter);
+        return;
+      }
       let batch = m.batch;
       if (m.packed.length > 0) {
         const rows = [...batch.events];

@@ -1,5 +1,16 @@
 import Sqlite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql, type MigrationProvider } from 'kysely';
+import {
+  CompiledQuery,
+  Kysely,
+  Migrator,
+  SelectQueryNode,
+  SqliteDialect,
+  sql,
+  type DatabaseConnection,
+  type Driver,
+  type MigrationProvider,
+  type QueryResult,
+} from 'kysely';
 import { sqliteDialect, type DialectHelper } from './dialect.js';
 import {
   KyselyApiKeyRepository,
@@ -14,12 +25,7 @@ import {
   type EventBatchWriter,
   type IngestEventRepository,
 } from './event-repositories.js';
-import {
-  GatedSqliteDialect,
-  SqliteEventWriter,
-  WorkerEventWriter,
-  WriteGate,
-} from './sqlite-event-writer.js';
+import { SqliteEventWriter, WorkerEventWriter, WriteGate } from './sqlite-event-writer.js';
 
 export type {
   EventWriteBatch,
@@ -70,6 +76,178 @@ export interface SqliteStoreOptions {
  * unchanged: a checkpoint only moves pages already committed to the WAL.
  */
 const WAL_AUTOCHECKPOINT_PAGES = 10_000;
+
+/**
+ * Kysely's connection to SQLite: a statement or transaction that writes takes a write turn first;
+ * statements are prepared once and kept.
+ */
+class GatedConnection implements DatabaseConnection {
+  #statements = new Map<string, Sqlite.Statement>();
+  /** set while a transaction holds the write turn */
+  release: (() => void) | undefined;
+
+  constructor(
+    private readonly sqlite: Sqlite.Database,
+    private readonly gate: WriteGate,
+  ) {}
+
+  #prepare(sql: string): Sqlite.Statement {
+    let stmt = this.#statements.get(sql);
+    if (!stmt) {
+      // Kysely compiles the same few hundred statements over and over; preparing costs more
+      // than running most of them.
+      if (this.#statements.size >= 500) this.#statements.clear();
+      stmt = this.sqlite.prepare(sql);
+      this.#statements.set(sql, stmt);
+    }
+    return stmt;
+  }
+
+  async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
+    const stmt = this.#prepare(compiledQuery.sql);
+    if (this.release || stmt.readonly) return run<R>(stmt, compiledQuery.parameters);
+    const release = await this.gate.acquire();
+    try {
+      return run<R>(stmt, compiledQuery.parameters);
+    } finally {
+      release();
+    }
+  }
+
+  streamQuery<R>(compiledQuery: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    if (!SelectQueryNode.is(compiledQuery.query)) {
+      throw new Error('Sqlite driver only supports streaming of select queries');
+    }
+    // A statement being iterated is busy, so a stream gets one of its own.
+    const rows = this.sqlite.prepare(compiledQuery.sql).iterate(compiledQuery.parameters);
+    const stream: AsyncIterableIterator<QueryResult<R>> = {
+      next: () => {
+        const r = rows.next();
+        return Promise.resolve(
+          r.done
+            ? { done: true, value: undefined }
+            : { done: false, value: { rows: [r.value as R] } },
+        );
+      },
+      return: () => {
+        rows.return?.();
+        return Promise.resolve({ done: true, value: undefined });
+      },
+      [Symbol.asyncIterator]: () => stream,
+    };
+    return stream;
+  }
+}
+
+const quoteId = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+function run<R>(stmt: Sqlite.Statement, parameters: readonly unknown[]): QueryResult<R> {
+  if (stmt.reader) return { rows: stmt.all(parameters) as R[] };
+  const { changes, lastInsertRowid } = stmt.run(parameters);
+  return { numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid), rows: [] };
+}
+
+/** Kysely's SQLite driver as Kysely has it (one connection, one query at a time) with turns. */
+class GatedSqliteDriver implements Driver {
+  readonly #connection: GatedConnection;
+  #busy: Promise<void> | undefined;
+  #free: (() => void) | undefined;
+
+  constructor(
+    private readonly sqlite: Sqlite.Database,
+    private readonly gate: WriteGate,
+  ) {
+    this.#connection = new GatedConnection(sqlite, gate);
+  }
+
+  init(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async acquireConnection(): Promise<DatabaseConnection> {
+    while (this.#busy) await this.#busy;
+    this.#busy = new Promise<void>((resolve) => (this.#free = resolve));
+    return this.#connection;
+  }
+
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    const c = connection as GatedConnection;
+    c.release = await this.gate.acquire();
+    try {
+      await c.executeQuery(CompiledQuery.raw('begin'));
+    } catch (err) {
+      this.#endTurn(c);
+      throw err;
+    }
+  }
+
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    const c = connection as GatedConnection;
+    // A commit that fails leaves the transaction open; Kysely rolls it back, which ends the turn.
+    await c.executeQuery(CompiledQuery.raw('commit'));
+    this.#endTurn(c);
+  }
+
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    const c = connection as GatedConnection;
+    try {
+      await c.executeQuery(CompiledQuery.raw('rollback'));
+    } finally {
+      this.#endTurn(c);
+    }
+  }
+
+  async savepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`savepoint ${quoteId(name)}`));
+  }
+
+  async rollbackToSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`rollback to ${quoteId(name)}`));
+  }
+
+  async releaseSavepoint(connection: DatabaseConnection, name: string): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw(`release ${quoteId(name)}`));
+  }
+
+  releaseConnection(connection: DatabaseConnection): Promise<void> {
+    // Whatever ended the work, a turn it still holds is given back.
+    this.#endTurn(connection as GatedConnection);
+    const free = this.#free;
+    this.#busy = undefined;
+    this.#free = undefined;
+    free?.();
+    return Promise.resolve();
+  }
+
+  #endTurn(c: GatedConnection): void {
+    const release = c.release;
+    c.release = undefined;
+    release?.();
+  }
+
+  destroy(): Promise<void> {
+    this.sqlite.close();
+    return Promise.resolve();
+  }
+}
+
+/**
+ * Kysely's SQLite dialect for a store whose event batches are written by another connection (the
+ * writer thread): the store's own writes take turns with the writer's through the gate, reads run
+ * at any time.
+ */
+class GatedSqliteDialect extends SqliteDialect {
+  constructor(
+    private readonly sqlite: Sqlite.Database,
+    private readonly gate: WriteGate,
+  ) {
+    super({ database: sqlite });
+  }
+
+  override createDriver(): Driver {
+    return new GatedSqliteDriver(this.sqlite, this.gate);
+  }
+}
 
 export type StoreOptions = SqliteStoreOptions;
 

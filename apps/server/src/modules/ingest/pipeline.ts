@@ -119,7 +119,11 @@ export class IngestPipeline {
     private readonly clock: Clock,
     private readonly metrics: Metrics,
     private readonly options: PipelineOptions,
-  ) {}
+  ) {
+    // The store's writer thread starts now rather than on the first batch; if it cannot, the
+    // first write says why.
+    store.events.startWriter().catch(() => undefined);
+  }
 
   /** Events waiting for the writer. */
   get queued(): number {
