@@ -151,8 +151,9 @@ describe('alerts carry the asset they concern', () => {
 
 describe('event histogram', () => {
   it('counts matching events per round time bucket, zeros included', async () => {
-    const from = new Date(Date.now() - 3_600_000).toISOString();
-    const to = new Date(Date.now() + 3_600_000).toISOString();
+    const now = Date.now();
+    const from = new Date(now - 3_600_000).toISOString();
+    const to = new Date(now + 3_600_000 + 7).toISOString();
     const res = await server.request(
       'GET',
       `/api/v1/events/histogram?q=func:WRITE_SINGLE_REGISTER&from=${from}&to=${to}&buckets=12`,
