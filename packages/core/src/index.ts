@@ -6,3 +6,4 @@ export * from './event.js';
 export * from './query.js';
 export * from './random.js';
 export * from './impact/index.js';
+export * from './incidents/index.js';

@@ -1,0 +1,2 @@
+export * from './legal.js';
+export * from './lifecycle.js';
