@@ -2,7 +2,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { emptyRuleSet, loadRuleTexts } from './loader.js';
-import type { RuleSet, RuleText } from './loader.js';
+import type { LoadOptions, RuleSet, RuleText } from './loader.js';
 
 export interface LoadSources {
   /** YAML files */
@@ -44,7 +44,7 @@ export function findRuleFiles(dir: string): string[] {
 }
 
 /** Loads rules, filters and correlation rules from files, folders and texts. */
-export function loadRules(sources: LoadSources): RuleSet {
+export function loadRules(sources: LoadSources, options: LoadOptions = {}): RuleSet {
   const set = emptyRuleSet();
   const files = [...(sources.files ?? []), ...(sources.dirs ?? []).flatMap(findRuleFiles)];
   for (const file of files) {
@@ -55,11 +55,11 @@ export function loadRules(sources: LoadSources): RuleSet {
       set.errors.push({ file, severity: 'error', message: `cannot read: ${(e as Error).message}` });
       continue;
     }
-    loadRuleTexts([{ text, file }], set);
+    loadRuleTexts([{ text, file }], set, options);
   }
   const texts = (sources.texts ?? []).map((t, i): RuleText =>
     typeof t === 'string' ? { text: t, file: `text#${i + 1}` } : t,
   );
-  loadRuleTexts(texts, set);
+  loadRuleTexts(texts, set, options);
   return set;
 }

@@ -1,7 +1,7 @@
 export { loadRules, findRuleFiles } from './fs-loader.js';
 export type { LoadSources } from './fs-loader.js';
 export { loadRuleTexts, emptyRuleSet } from './loader.js';
-export type { RuleSet, RuleText } from './loader.js';
+export type { LoadOptions, RuleSet, RuleText } from './loader.js';
 export { SigmaEngine, compileRules } from './engine.js';
 export type { EngineOptions, EvaluateOptions, RuleCost } from './engine.js';
 export { builtinPipelines, windowsEvtxPipeline, prahariPipeline } from './pipelines.js';

@@ -21,6 +21,7 @@ import { ConditionError, parseCondition } from './condition.js';
 import { KNOWN_MODIFIERS } from './modifiers.js';
 import { parseCorrelationRule } from './correlation/index.js';
 import type { CorrelationRule } from './correlation/index.js';
+import { parseFast, type FastDocument, type Meta, type Pos } from './yaml-fast.js';
 
 export interface RuleSet {
   rules: SigmaRule[];
@@ -48,17 +49,27 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const DATE = /^\d{4}-(0[1-9]|1[012])-(0[1-9]|[12]\d|3[01])$/;
 const TAG = /^[a-z0-9_-]+\.[a-z0-9._-]+$/;
 
-type Pos = { line: number; col: number; text?: string };
-/** Source positions (and number source text) of the keys/indexes of every container. */
-type Meta = WeakMap<object, Map<string | number, Pos>>;
-
 export function emptyRuleSet(): RuleSet {
   return { rules: [], filters: [], correlations: [], errors: [] };
 }
 
+export interface LoadOptions {
+  /**
+   * Read YAML with the fast event-stream path where it applies (default). `false` reads every
+   * file with the `yaml` library — the reference the fast path is tested against.
+   */
+  fastYaml?: boolean;
+}
+
 /** Loads rules, filters and correlations from in-memory YAML texts. */
-export function loadRuleTexts(texts: RuleText[], into: RuleSet = emptyRuleSet()): RuleSet {
-  texts.forEach((t, i) => loadText(t.text, t.file ?? `text#${i + 1}`, into));
+export function loadRuleTexts(
+  texts: RuleText[],
+  into: RuleSet = emptyRuleSet(),
+  options: LoadOptions = {},
+): RuleSet {
+  texts.forEach((t, i) =>
+    loadText(t.text, t.file ?? `text#${i + 1}`, into, options.fastYaml ?? true),
+  );
   return into;
 }
 
@@ -130,7 +141,16 @@ function deepMerge(
   return out;
 }
 
-function loadText(text: string, file: string, set: RuleSet): void {
+/**
+ * The documents of `text` read with the `yaml` library; a document with YAML errors is reported
+ * into `set` and left as null, so the others still load.
+ */
+function parseWithLibrary(
+  text: string,
+  file: string,
+  meta: Meta,
+  set: RuleSet,
+): (FastDocument | null)[] {
   const lc = new LineCounter();
   let docs;
   try {
@@ -143,15 +163,10 @@ function loadText(text: string, file: string, set: RuleSet): void {
       severity: 'error',
       message: `YAML: ${(e as Error).message}`,
     });
-    return;
+    return [];
   }
-  if (!Array.isArray(docs)) return;
-  const meta: Meta = new WeakMap();
-  let global: Record<string, unknown> = {};
-  let previous: Record<string, unknown> | undefined;
-  docs.forEach((doc, index) => {
-    const startPos = lc.linePos(doc.range?.[0] ?? 0);
-    const docOrigin: Origin = { file, line: startPos.line, column: startPos.col, document: index };
+  if (!Array.isArray(docs)) return [];
+  return docs.map((doc, index) => {
     if (doc.errors.length > 0) {
       for (const err of doc.errors) {
         const p = lc.linePos(err.pos[0]);
@@ -164,9 +179,22 @@ function loadText(text: string, file: string, set: RuleSet): void {
           message: `YAML: ${err.message.split('\n')[0]}`,
         });
       }
-      return;
+      return null;
     }
-    const value = toPlain(doc.contents, lc, meta);
+    const start = lc.linePos(doc.range?.[0] ?? 0);
+    return { value: toPlain(doc.contents, lc, meta), line: start.line, col: start.col };
+  });
+}
+
+function loadText(text: string, file: string, set: RuleSet, fastYaml: boolean): void {
+  const meta: Meta = new WeakMap();
+  const docs = (fastYaml && parseFast(text, meta)) || parseWithLibrary(text, file, meta, set);
+  let global: Record<string, unknown> = {};
+  let previous: Record<string, unknown> | undefined;
+  docs.forEach((doc, index) => {
+    if (!doc) return;
+    const docOrigin: Origin = { file, line: doc.line, column: doc.col, document: index };
+    const value = doc.value;
     if (value === null) return; // empty document, e.g. a trailing `---`
     if (!isRecord(value)) {
       set.errors.push({

@@ -54,6 +54,14 @@ describe('SigmaHQ corpus', () => {
     );
   });
 
+  it('reads every file the same with the fast YAML path as with the yaml library', () => {
+    const reference = loadRules({ dirs: RULE_DIRS.map((d) => join(DATA, d)) }, { fastYaml: false });
+    expect(set.errors).toEqual(reference.errors);
+    expect(set.rules).toEqual(reference.rules);
+    expect(set.filters).toEqual(reference.filters);
+    expect(set.correlations).toEqual(reference.correlations);
+  });
+
   it('reports the placeholder rules as warnings, not failures', () => {
     const placeholderRules = set.rules.filter((r) => r.origin.file?.includes('rules-placeholder'));
     expect(placeholderRules.length).toBeGreaterThan(0);
