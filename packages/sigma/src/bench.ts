@@ -9,6 +9,7 @@
  * BENCH_EVENTS (default 200000), BENCH_ROUNDS (default 3; each figure is the best round).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadRules } from './fs-loader.js';
@@ -161,12 +162,21 @@ function main(): void {
   const dirs = ['rules', 'rules-emerging-threats', 'rules-threat-hunting', 'rules-placeholder'].map(
     (d) => join(DATA, d),
   );
+  // Wall time is what an operator waits; CPU time is the figure that holds on a busy machine.
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   let t = performance.now();
+  let c = cpuMs();
   const set = loadRules({ dirs });
   const loadMs = performance.now() - t;
+  const loadCpuMs = cpuMs() - c;
   t = performance.now();
+  c = cpuMs();
   const engine = new SigmaEngine({ rules: set });
   const compileMs = performance.now() - t;
+  const compileCpuMs = cpuMs() - c;
 
   const windows: unknown[] = [];
   for (const c of findRegressionCases([join(DATA, 'regression_data')]).cases) {
@@ -232,9 +242,14 @@ function main(): void {
   process.stdout.write(
     `Sigma engine bench (node ${process.version}, one core; rates are events per CPU second of this process)\n`,
   );
-  out('rules loaded (YAML parse + validate)', String(set.rules.length), `${loadMs.toFixed(0)} ms`);
-  out('rules compiled', String(engine.compiledCount), `${compileMs.toFixed(0)} ms`);
-  out('load + compile', `${(loadMs + compileMs).toFixed(0)} ms`, 'target < 3000 ms');
+  const ms = (wall: number, cpu: number) => `${wall.toFixed(0)} ms (CPU ${cpu.toFixed(0)} ms)`;
+  out('rules loaded (read + YAML + validate)', String(set.rules.length), ms(loadMs, loadCpuMs));
+  out('rules compiled', String(engine.compiledCount), ms(compileMs, compileCpuMs));
+  out(
+    'load + compile',
+    `${(loadMs + compileMs).toFixed(0)} ms`,
+    `CPU ${(loadCpuMs + compileCpuMs).toFixed(0)} ms; target < 3000 ms; load average ${loadavg()[0]!.toFixed(2)}`,
+  );
   out(
     'stream',
     `${TOTAL} events`,
