@@ -2,12 +2,14 @@ import { Type } from 'typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
 import type { ServerResponse } from 'node:http';
 import { NotFoundError, ValidationError } from '@prahari/core';
+import { parserNames } from '@prahari/ingest';
 import type { AlertRecord } from '@prahari/store';
 import { actorOf } from '../../http/auth.js';
 import { errorResponses } from '../common-schema.js';
 import type { AlertService } from './alerts.js';
 import type { DetectionMetrics } from './metrics.js';
 import type { RuleService } from './rules.js';
+import { MAX_TEST_EVENTS } from './rule-test.js';
 import { PROFILE_EVERY } from './rule-library.js';
 import type { DetectionService } from './service.js';
 import type { AlertStream } from './stream.js';
@@ -135,6 +137,100 @@ const UploadBody = Type.Object(
   },
   { additionalProperties: false },
 );
+
+const NullInt = Type.Union([Type.Integer(), Type.Null()]);
+const RuleProblemSchema = Type.Object({ line: NullInt, column: NullInt, message: Str });
+
+const RuleTestBody = Type.Object(
+  {
+    yaml: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 256 * 1024,
+        description: 'the rule to test (YAML; a correlation may come with its base rules)',
+      }),
+    ),
+    ruleId: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 200, description: 'or a loaded rule, by id' }),
+    ),
+    events: Type.String({
+      minLength: 1,
+      maxLength: 1024 * 1024,
+      description: `JSON objects (JSON lines, an array, or objects one after another) or log lines; at most ${MAX_TEST_EVENTS}`,
+    }),
+    format: Type.Optional(
+      Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('lines')], {
+        description:
+          'json: each object is tested as it is (a Prahari event with fields and logsource, a Windows evtx event, or any object); lines: each line is parsed by the ingest parsers, as if received; auto (default): json when the text starts with { or [',
+      }),
+    ),
+    parser: Type.Optional(
+      Type.Union(
+        parserNames.map((p) => Type.Literal(p)),
+        { description: 'force this ingest parser for log lines' },
+      ),
+    ),
+    logsource: Type.Optional(
+      Type.Object(
+        {
+          product: Type.Optional(Type.String({ maxLength: 100 })),
+          category: Type.Optional(Type.String({ maxLength: 100 })),
+          service: Type.Optional(Type.String({ maxLength: 100 })),
+        },
+        {
+          additionalProperties: false,
+          description: 'the logsource of plain JSON objects (else they meet every rule)',
+        },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const RuleTestResultSchema = Type.Object({
+  valid: Type.Boolean({ description: 'every rule loaded and compiled; events were tested' }),
+  rules: Type.Array(
+    Type.Object({
+      id: NullStr,
+      kind: Type.Union([Type.Literal('rule'), Type.Literal('correlation'), Type.Literal('filter')]),
+      title: Str,
+    }),
+  ),
+  referenced: Type.Array(Type.Object({ id: NullStr, title: Str }), {
+    description: 'loaded rules added because a tested correlation names them',
+  }),
+  errors: Type.Array(RuleProblemSchema),
+  warnings: Type.Array(RuleProblemSchema),
+  format: Type.Union([Type.Literal('json'), Type.Literal('lines')]),
+  events: Type.Array(
+    Type.Object({
+      index: Type.Integer(),
+      line: Type.Integer({ description: 'line of the pasted text the event starts on' }),
+      parser: Type.Union([Type.String(), Type.Null()], {
+        description: 'the ingest parser of a log line; null for JSON tested as it is',
+      }),
+      logsource: Type.Union([LogSourceSchema, Type.Null()]),
+      summary: Str,
+      fields: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
+        description: 'what a log line was parsed into: the field names a rule can use',
+      }),
+      error: Type.Union([Type.String(), Type.Null()], { description: 'why it was not tested' }),
+      matches: Type.Array(
+        Type.Object({
+          kind: Type.Union([Type.Literal('detection'), Type.Literal('correlation')]),
+          ruleId: NullStr,
+          title: Str,
+          level: NullStr,
+          fields: Type.Record(Type.String(), Type.Unknown(), {
+            description: "the fields the rule's detection names, with this event's values",
+          }),
+        }),
+      ),
+    }),
+  ),
+  total: Type.Integer(),
+  matched: Type.Integer({ description: 'events at least one rule matched' }),
+});
 
 const FilterSchema = Type.Object({
   id: Str,
@@ -546,6 +642,21 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
         },
       },
       (request) => rules.validate(request.body),
+    );
+
+    app.post(
+      '/rules/test',
+      {
+        config: { access: WORK },
+        schema: {
+          tags: ['detection'],
+          summary:
+            'Test a rule on pasted events: which match, with the fields that matched, or the rule’s errors by line and column. Nothing is stored and no alert is raised',
+          body: RuleTestBody,
+          response: { 200: RuleTestResultSchema, ...errorResponses },
+        },
+      },
+      (request) => rules.test(request.body),
     );
 
     app.post(

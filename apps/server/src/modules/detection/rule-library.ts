@@ -175,6 +175,11 @@ export class RuleLibrary {
     return this.#loaded.engine;
   }
 
+  /** Values for rules' `|expand` placeholders, as configured. */
+  get placeholders(): Placeholders | undefined {
+    return this.options.placeholders;
+  }
+
   /** Increases on every reload, so detection knows its correlation state belongs to an old set. */
   get generation(): number {
     return this.#generation;

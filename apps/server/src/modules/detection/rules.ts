@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError, type Clock } from '@prahari/core';
-import { loadRuleTexts } from '@prahari/sigma';
+import type { ParserName } from '@prahari/ingest';
+import { loadRuleTexts, type LogSource } from '@prahari/sigma';
 import type { RuleFilterRecord, Store } from '@prahari/store';
 import type { Actor, AuditService } from '../audit/service.js';
+import { testRule, type EventFormat, type RuleTestResult } from './rule-test.js';
 import {
   textFilesFromZip,
   type RuleInfo,
@@ -31,6 +33,16 @@ export interface RuleUpload {
   zipBase64?: string;
   /** the file name the YAML is saved under (defaults to the first rule's id) */
   name?: string;
+}
+
+/** A rule (its text, or a loaded rule's id) and pasted events to test it on. */
+export interface RuleTestRequest {
+  yaml?: string;
+  ruleId?: string;
+  events: string;
+  format?: EventFormat;
+  parser?: ParserName;
+  logsource?: LogSource;
 }
 
 export interface FilterInput {
@@ -108,6 +120,34 @@ export class RuleService {
 
   validate(upload: RuleUpload): ValidationReport {
     return this.library.validate(this.#files(upload));
+  }
+
+  /**
+   * Tests a rule on pasted events without side effects (see `testRule`). A loaded rule is tested
+   * as its source reads now; a correlation's base rules come from the loaded library.
+   */
+  test(request: RuleTestRequest): RuleTestResult {
+    if ((request.yaml === undefined) === (request.ruleId === undefined))
+      throw new ValidationError('Send either yaml (a rule to test) or ruleId (a loaded rule).', {
+        field: 'yaml',
+      });
+    const rule = request.ruleId === undefined ? undefined : this.library.get(request.ruleId);
+    const engine = this.library.engine;
+    return testRule(
+      {
+        yaml: rule ? this.library.source(rule.id) : request.yaml!,
+        file: rule ? `${rule.pack}/${rule.file}` : 'pasted rule',
+        events: request.events,
+        format: request.format ?? 'auto',
+        ...(request.parser && { parser: request.parser }),
+        ...(request.logsource && { logsource: request.logsource }),
+      },
+      { rules: engine.rules, correlations: engine.correlations },
+      {
+        now: this.clock.now(),
+        ...(this.library.placeholders && { placeholders: this.library.placeholders }),
+      },
+    );
   }
 
   /** Validates and, when everything is valid, saves the rules and puts them in use. */
