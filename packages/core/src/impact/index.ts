@@ -33,3 +33,10 @@ export { blastRadius, explain } from './blast-radius.js';
 export { whatIf, formatMinutes } from './what-if.js';
 export { singlePointsOfFailure } from './spof.js';
 export { riskRanking, alertValue, DEFAULT_RISK_WEIGHTS, ALERT_LEVEL_WEIGHT } from './risk.js';
+export {
+  graphView,
+  type GraphView,
+  type GraphViewEdge,
+  type GraphViewNode,
+  type GraphViewOptions,
+} from './neighbourhood.js';

@@ -98,10 +98,11 @@ describe('what happens if the SCADA server is compromised', () => {
     expect(names).toEqual(['PLC pumping station 3', 'Pumping station 3', 'SCADA server']);
   });
 
-  it('explains the riskiest assets', async () => {
+  it('explains the riskiest assets, with their open alerts', async () => {
     const res = await server.request('GET', '/api/v1/impact/risk?limit=3', { auth: admin });
     expect(res.body).toHaveLength(3);
     expect(res.body[0].components.downstream.value).toBeGreaterThan(0);
+    expect(res.body[0].openAlerts).toBeNull();
   });
 
   it('says which name it does not know', async () => {
@@ -110,5 +111,43 @@ describe('what happens if the SCADA server is compromised', () => {
     });
     expect(res.status).toBe(404);
     expect(res.body.message).toContain("'Nowhere'");
+  });
+});
+
+describe('the dependency graph to draw', () => {
+  const graph = (query: string) =>
+    server.request('GET', `/api/v1/impact/graph${query}`, { auth: admin });
+
+  it('gives a small register whole', async () => {
+    const res = await graph('');
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    expect(res.body.complete).toBe(true);
+    expect(res.body.total).toEqual({ assets: 5, services: 1, edges: 5 });
+    expect(res.body.nodes.map((n: { name: string }) => n.name).sort()).toEqual([
+      'Feeder A',
+      'Feeder B',
+      'PLC pumping station 3',
+      'Pumping station 3',
+      'SCADA server',
+      'Water supply ward 12',
+    ]);
+    const scada = res.body.nodes.find((n: { name: string }) => n.name === 'SCADA server');
+    expect(scada).toMatchObject({ kind: 'asset', assetKind: 'scada_server', zone: 'ot' });
+    expect(res.body.edges).toContainEqual(
+      expect.objectContaining({ type: 'data_from', timeToImpactMinutes: 30, redundancy: null }),
+    );
+  });
+
+  it('gives the neighbourhood of an asset by name, and nothing of a register above the limit', async () => {
+    const near = await graph(`?around=${encodeURIComponent('SCADA server')}&hops=1`);
+    expect(near.body.nodes.map((n: { name: string; hops: number }) => [n.name, n.hops])).toEqual([
+      ['SCADA server', 0],
+      ['PLC pumping station 3', 1],
+    ]);
+    expect(near.body.edges).toHaveLength(1);
+    const big = await graph('?limit=3');
+    expect(big.body).toMatchObject({ nodes: [], complete: false });
+    const unknown = await graph('?around=Nowhere');
+    expect(unknown.status).toBe(404);
   });
 });

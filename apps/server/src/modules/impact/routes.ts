@@ -124,13 +124,42 @@ export function impactRoutes(impact: ImpactService): FastifyPluginCallbackTypebo
     );
 
     app.get(
+      '/impact/graph',
+      {
+        config: { access: READ },
+        schema: {
+          tags: ['assets'],
+          summary:
+            'The dependency graph to draw: the whole register when it has at most limit nodes, or the neighbourhood of some assets or services (everything within hops steps either way, nearest first)',
+          description:
+            'Without around, a register larger than limit gives no nodes and complete: false (draw a neighbourhood instead). Edges read as the register holds them: from is the dependent (or, for supports, the asset supporting the service to).',
+          querystring: Type.Object(
+            {
+              around: Type.Optional(
+                Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+                  maxItems: 100,
+                  description: 'asset or service name or id; repeat for several',
+                }),
+              ),
+              hops: Type.Integer({ minimum: 0, maximum: 10, default: 2 }),
+              limit: Type.Integer({ minimum: 1, maximum: 5000, default: 2000 }),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 200: Result, ...errorResponses },
+        },
+      },
+      (request) => impact.view(request.query.around ?? [], request.query.hops, request.query.limit),
+    );
+
+    app.get(
       '/impact/risk',
       {
         config: { access: READ },
         schema: {
           tags: ['assets'],
           summary:
-            'Riskiest assets: criticality, internet exposure, personal data, open alerts and what their loss would take down, with each part of the score',
+            'Riskiest assets: criticality, internet exposure, personal data, open alerts and what their loss would take down, with each part of the score; openAlerts gives the count and highest level',
           querystring: Type.Object(
             { limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 50 }) },
             { additionalProperties: false },

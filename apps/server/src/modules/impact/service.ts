@@ -2,6 +2,7 @@ import {
   NotFoundError,
   blastRadius,
   buildGraph,
+  graphView,
   riskRanking,
   singlePointsOfFailure,
   whatIf,
@@ -11,6 +12,7 @@ import {
   type ImpactAsset,
   type ImpactEdge,
   type ImpactGraph,
+  type GraphView,
   type ImpactService as ImpactServiceNode,
   type OpenAlerts,
   type RiskEntry,
@@ -179,9 +181,19 @@ export class ImpactService {
     return singlePointsOfFailure(graph, { limit });
   }
 
-  async risk(limit: number): Promise<RiskEntry[]> {
+  /** The riskiest assets, each with its open alerts (count and highest level) beside the score. */
+  async risk(limit: number): Promise<(RiskEntry & { openAlerts: OpenAlerts | null })[]> {
     const { graph } = await this.graph();
-    return riskRanking(graph, { limit });
+    return riskRanking(graph, { limit }).map((entry) => ({
+      ...entry,
+      openAlerts: graph.assets[graph.indexOf(entry.id)]?.openAlerts ?? null,
+    }));
+  }
+
+  /** The whole graph when small, or the neighbourhood of some assets or services (by name or id). */
+  async view(around: string[], hops: number, limit: number): Promise<GraphView> {
+    const { graph, names } = await this.graph();
+    return graphView(graph, { around: this.#resolve(graph, names, around), hops, limit });
   }
 
   /** Problems the register's graph has that the analysis worked around (e.g. k above n). */
