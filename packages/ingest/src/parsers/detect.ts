@@ -2,7 +2,7 @@
  * Format detection and layering. The first significant character picks the candidates (`<` is
  * syslog, `{` JSON, `C` CEF …) so most messages are tried against one parser only; a syslog
  * envelope's MSG is then parsed again as a payload (CEF, LEEF, JSON, sshd/sudo/su, access log,
- * auditd), and the envelope's header fields are kept beside the payload's.
+ * auditd, untagged key=value), and the envelope's header fields are kept beside the payload's.
  */
 import type { ParsedEvent } from '@prahari/core';
 import {
@@ -140,6 +140,8 @@ function detectPayload(env: SyslogEnvelope, ctx: ParseContext): PayloadResult | 
   if (cef > 0 && cef < 64 && /CEF:\d+\|/.test(msg.slice(cef, cef + 8))) {
     return { parser: 'cef', outcome: parseCef(msg.slice(cef), ctx) };
   }
+  // FortiGate sends its key=value line straight after the PRI, with no header and so no tag.
+  if (app === undefined && looksLikeKv(msg)) return { parser: 'kv', outcome: parseKv(msg, ctx) };
   return undefined;
 }
 

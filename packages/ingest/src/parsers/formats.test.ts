@@ -452,6 +452,21 @@ describe('Cisco and key=value firewalls', () => {
     });
   });
 
+  it('reads FortiGate logs sent over syslog as FortiOS does: the PRI, then the key=value line', () => {
+    const r = parsed(
+      '<189>date=2026-11-25 time=10:41:53 devname="FW-City" devid="FG100E0000000000" tz="+0530" logid="0000000013" type="traffic" subtype="forward" srcip=10.1.1.9 srcport=50123 dstip=8.8.8.8 dstport=53 proto=17 action="deny"',
+    );
+    expect(r.parser).toBe('kv');
+    expect(r.event.eventTime).toBe('2026-11-25T05:11:53.000Z');
+    expect(r.event.logsource).toEqual({ category: 'firewall' });
+    expect(r.event.fields).toMatchObject({
+      src_ip: '10.1.1.9',
+      action: 'deny',
+      'host.name': 'FW-City',
+      'syslog.priority': 189,
+    });
+  });
+
   it('splits SonicWall address:port:interface values', () => {
     const r = parsed(
       'id=firewall sn=00301E0526B1 time="2004-04-01 10:39:35" fw=67.32.44.2 pri=5 c=64 m=36 msg="TCP connection dropped" n=2686 src=67.101.200.27:4507:WAN dst=67.32.44.2:445:LAN rule=0',
