@@ -33,6 +33,14 @@ import { assetRoutes } from './modules/assets/routes.js';
 import { impactRoutes } from './modules/impact/routes.js';
 import type { ImpactService } from './modules/impact/service.js';
 import type { AssetService } from './modules/assets/service.js';
+import { incidentRoutes } from './modules/incidents/routes.js';
+import type { IncidentService } from './modules/incidents/service.js';
+import { blocklistRoutes } from './modules/blocklist/routes.js';
+import { notificationRoutes } from './modules/notifications/routes.js';
+import { playbookRoutes } from './modules/playbooks/routes.js';
+import type { ResponseServices } from './modules/response/index.js';
+import { settingsRoutes } from './modules/settings/routes.js';
+import type { SettingsService } from './modules/settings/service.js';
 import type { Services } from './services.js';
 
 export interface AppDeps {
@@ -45,6 +53,10 @@ export interface AppDeps {
   indicators: IndicatorService;
   assets: AssetService;
   impact: ImpactService;
+  incidents: IncidentService;
+  /** playbooks, the block list and notifications */
+  response: ResponseServices;
+  settings: SettingsService;
   /** pino options; tests pass `false` */
   logger?: boolean | object;
   /** the dashboard's built files (default: apps/web/dist beside this package); null serves none */
@@ -176,6 +188,11 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(indicatorRoutes(deps.indicators));
       await api.register(assetRoutes(deps.assets));
       await api.register(impactRoutes(deps.impact));
+      await api.register(incidentRoutes(deps.incidents));
+      await api.register(playbookRoutes(deps.response.playbooks));
+      await api.register(blocklistRoutes(deps.response.blocklist));
+      await api.register(notificationRoutes(deps.response.notifications));
+      await api.register(settingsRoutes(deps.settings));
     },
     { prefix: '/api/v1' },
   );

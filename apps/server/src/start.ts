@@ -22,7 +22,10 @@ import { GENERATION_FILE, type RuleLibrary } from './modules/detection/rule-libr
 import type { DetectionService } from './modules/detection/service.js';
 import { AssetService } from './modules/assets/service.js';
 import { ImpactService } from './modules/impact/service.js';
+import { IncidentService, incidentSettings } from './modules/incidents/service.js';
 import { AssetDirectory, AssetDiscovery } from './modules/assets/directory.js';
+import { createResponse, type ResponseServices } from './modules/response/index.js';
+import { SettingsService } from './modules/settings/service.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -40,6 +43,15 @@ export interface RunningServer {
    * looks assets up in (kept fresh here), and passive discovery for the detection loop to feed.
    */
   assets: { service: AssetService; directory: AssetDirectory; discovery: AssetDiscovery };
+  /** incidents: the service behind /api/v1/incidents, with its change and clock-warning hooks */
+  incidents: IncidentService;
+  /**
+   * Playbooks, the block list and notifications; `response.connectIncidents` connects the
+   * incident service to them.
+   */
+  response: ResponseServices;
+  /** settings changed at run time: the reporting organisation and point of contact */
+  settings: SettingsService;
   /** set on the first start of an empty database */
   initialAdmin: { username: string; password: string; generated: boolean } | null;
   close(): Promise<void>;
@@ -120,6 +132,7 @@ export async function startServer(
         clock,
       }),
     };
+    const settings = new SettingsService(store.settings, services.audit, clock);
     const detecting = await createDetection({
       store,
       services,
@@ -132,6 +145,26 @@ export async function startServer(
       log: { error: (obj, msg) => log.error(obj, msg) },
     });
     const { library: rules, detection } = detecting;
+    const impact = new ImpactService(store, clock);
+    const incidents = new IncidentService(
+      store,
+      services.audit,
+      detecting.alerts,
+      impact,
+      clock,
+      incidentSettings(config.incidents),
+      path,
+      { error: (obj, msg) => log.error(obj, msg) },
+    );
+    const response = await createResponse({
+      store,
+      audit: services.audit,
+      clock,
+      config,
+      indicators,
+      alerts: detecting.stream,
+      log: { error: (obj, msg) => log.error(obj, msg) },
+    });
     pipeline.onCommitted(() => detection.notify());
     let syslog: SyslogListeners | undefined;
     const app = await buildApp({
@@ -163,7 +196,10 @@ export async function startServer(
       detection: detecting,
       indicators,
       assets: assets.service,
-      impact: new ImpactService(store, clock),
+      impact,
+      incidents,
+      response,
+      settings,
       ...(options.logger !== undefined && { logger: options.logger }),
     });
     log = app.log;
@@ -193,6 +229,8 @@ export async function startServer(
     }
     const listeners = syslog;
     const logFailure = (what: string) => (err: unknown) => app.log.error({ err }, `${what} failed`);
+    await response.start();
+    await incidents.start(detecting.stream);
     if (config.detection.enabled) await detection.start();
     // `prahari rules import` touches this file; a running server then reloads its rules.
     const generationFile = join(rules.rulesDir, GENERATION_FILE);
@@ -263,6 +301,9 @@ export async function startServer(
       rules,
       detection,
       assets,
+      incidents,
+      response,
+      settings,
       initialAdmin,
       close: () =>
         (closing ??= (async () => {
@@ -277,6 +318,8 @@ export async function startServer(
           await listeners.close();
           await pipeline.close();
           await detection.stop();
+          await incidents.stop();
+          await response.close();
           await archive.close();
           await app.close();
           await store.close();

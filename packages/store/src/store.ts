@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Sqlite from 'better-sqlite3';
 import {
   CompiledQuery,
@@ -45,6 +46,14 @@ import {
   AssetRepository,
   CityServiceRepository,
 } from './asset-repositories.js';
+import {
+  BlockListRepository,
+  NotificationChannelRepository,
+  NotificationDeliveryRepository,
+  PlaybookRepository,
+  PlaybookRunRepository,
+} from './response-repositories.js';
+import { IncidentRepository } from './incident-repositories.js';
 import type {
   ApiKeyRepository,
   DeadLetterRepository,
@@ -53,6 +62,7 @@ import type {
   SourceRepository,
   UserRepository,
 } from './repositories.js';
+import { SettingsRepository } from './settings-repository.js';
 import type { Database } from './schema.js';
 
 export interface SqliteStoreOptions {
@@ -273,6 +283,13 @@ export class Store {
   readonly assets: AssetRepository;
   readonly cityServices: CityServiceRepository;
   readonly assetEdges: AssetEdgeRepository;
+  readonly incidents: IncidentRepository;
+  readonly playbooks: PlaybookRepository;
+  readonly playbookRuns: PlaybookRunRepository;
+  readonly blocklist: BlockListRepository;
+  readonly notificationChannels: NotificationChannelRepository;
+  readonly notificationDeliveries: NotificationDeliveryRepository;
+  readonly settings: SettingsRepository;
   readonly #migrator: Migrator;
 
   private constructor(
@@ -295,6 +312,13 @@ export class Store {
     this.assets = new AssetRepository(db);
     this.cityServices = new CityServiceRepository(db);
     this.assetEdges = new AssetEdgeRepository(db);
+    this.incidents = new IncidentRepository(db, randomUUID);
+    this.playbooks = new PlaybookRepository(db);
+    this.playbookRuns = new PlaybookRunRepository(db);
+    this.blocklist = new BlockListRepository(db);
+    this.notificationChannels = new NotificationChannelRepository(db);
+    this.notificationDeliveries = new NotificationDeliveryRepository(db);
+    this.settings = new SettingsRepository(db);
     const migrations = migrationsFor(dialect);
     const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
     this.#migrator = new Migrator({ db, provider, migrationTableName: 'schema_migrations' });

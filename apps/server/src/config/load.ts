@@ -14,6 +14,9 @@ export interface ConfigIssue {
   allowed: string;
 }
 
+/** Settings whose values an error message must not repeat. */
+const SECRET_KEY = /password|secret/i;
+
 /** A configuration Prahari refuses to start with; the message lists every problem. */
 export class ConfigError extends Error {
   constructor(readonly issues: ConfigIssue[]) {
@@ -23,7 +26,9 @@ export class ConfigError extends Error {
           .map(
             (i) =>
               `  - ${i.key} (from ${i.origin}): ${i.problem}` +
-              (i.value === undefined ? '' : `; got ${JSON.stringify(i.value)}`) +
+              (i.value === undefined
+                ? ''
+                : `; got ${SECRET_KEY.test(i.key) ? '(hidden)' : JSON.stringify(i.value)}`) +
               (i.allowed ? `; allowed: ${i.allowed}` : ''),
           )
           .join('\n'),
@@ -50,6 +55,7 @@ const ENV_ALIASES: Record<string, string> = { PRAHARI_ADMIN_PASSWORD: 'auth.init
 type Schema = Record<string, unknown> & {
   type?: string;
   properties?: Record<string, Schema>;
+  items?: Schema;
   anyOf?: Schema[];
   const?: unknown;
   minimum?: number;
@@ -97,16 +103,23 @@ export function describeAllowed(s: Schema): string {
     return s.minLength ? `text of at least ${s.minLength} characters` : 'text';
   if (s.type === 'object' && s.properties)
     return `a map with keys ${Object.keys(s.properties).join(', ')}`;
+  if (s.type === 'array' && s.items)
+    return `a list (comma-separated in the environment) of ${describeAllowed(s.items)}`;
   return s.type ?? 'a value';
 }
 
 function schemaAt(key: string): Schema | undefined {
   let s: Schema | undefined = root;
-  for (const part of key.split('.')) s = s?.properties?.[part];
+  // a list's element (`incidents.warnBeforeMinutes.1`) is described by the list's items
+  for (const part of key.split('.')) s = /^\d+$/.test(part) ? s?.items : s?.properties?.[part];
   return s;
 }
 
 function coerceEnv(raw: string, s: Schema): unknown {
+  if (s.type === 'array' && s.items) {
+    const items = s.items;
+    return raw.trim() === '' ? [] : raw.split(',').map((part) => coerceEnv(part.trim(), items));
+  }
   if (s.type === 'integer' || s.type === 'number') {
     const n = Number(raw);
     return raw.trim() !== '' && Number.isFinite(n) ? n : raw;
@@ -272,7 +285,7 @@ export function loadConfig(sources: ConfigSources = {}): { config: Config; file:
     const s = schemaAt(key);
     issues.push({
       key,
-      origin: origins.get(key) ?? file ?? 'defaults',
+      origin: origins.get(key) ?? origins.get(key.replace(/\.\d+$/, '')) ?? file ?? 'defaults',
       value: getPath(withDefaults, key),
       problem: 'wrong value',
       allowed: s ? describeAllowed(s) : error.message,

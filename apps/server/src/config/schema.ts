@@ -193,6 +193,61 @@ export const ConfigSchema = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    incidents: Type.Object(
+      {
+        withoutDelayTargetHours: Type.Integer({
+          default: 6,
+          minimum: 1,
+          maximum: 72,
+          description:
+            "the city's own target, in hours from noticing, for the DPDP duties the law says to meet 'without delay' (shown as the city's target, never as a legal deadline)",
+        }),
+        warnBeforeMinutes: Type.Array(Type.Integer({ minimum: 1, maximum: 4320 }), {
+          default: [60, 15],
+          maxItems: 10,
+          description:
+            'warn this many minutes before a legal clock runs out, once per threshold (a warning also goes out when it runs out)',
+        }),
+        clockTickSeconds: Type.Integer({
+          default: 60,
+          minimum: 1,
+          maximum: 3600,
+          description: 'how often the legal clocks of open incidents are checked for warnings',
+        }),
+        evidenceMaxBytes: Type.Integer({
+          default: 100 * 1024 * 1024,
+          minimum: 1024,
+          maximum: 10 * 1024 * 1024 * 1024,
+          description: 'largest evidence file an upload may carry (413 beyond)',
+        }),
+        autoAttach: Type.Object(
+          {
+            sameAsset: Type.Boolean({
+              default: false,
+              description: 'attach a new alert on an asset an open incident concerns',
+            }),
+            sameSourceIp: Type.Boolean({
+              default: false,
+              description: "attach a new alert from an address that is one of an open incident's IPs",
+            }),
+            sameObservable: Type.Boolean({
+              default: false,
+              description:
+                'attach a new alert sharing any observable (user, host, domain, hash …) with an open incident',
+            }),
+            withinHours: Type.Integer({
+              default: 24,
+              minimum: 1,
+              maximum: 24 * 90,
+              description:
+                'only into an incident whose latest alert (or creation) is at most this many hours older than the new alert',
+            }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     auth: Type.Object(
       {
         sessionTtlMinutes: Type.Integer({
@@ -238,6 +293,101 @@ export const ConfigSchema = Type.Object(
             description: 'password for the first `admin` (otherwise a random one is printed once)',
           }),
         ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    response: Type.Object(
+      {
+        blocklist: Type.Object(
+          {
+            protect: Type.Array(Type.String({ minLength: 1 }), {
+              default: [],
+              description:
+                "addresses and networks (CIDR) the block list refuses to hold, e.g. the server's own address, the city's ranges, upstream DNS: [10.0.0.0/8, 203.0.113.10]",
+            }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+        webhook: Type.Object(
+          {
+            timeoutMs: Type.Integer({
+              default: 10_000,
+              minimum: 100,
+              maximum: 120_000,
+              description: 'how long a playbook webhook call may take before it counts as failed',
+            }),
+            attempts: Type.Integer({
+              default: 4,
+              minimum: 1,
+              maximum: 10,
+              description: 'tries of a playbook webhook call (network errors, timeouts, 429, 5xx)',
+            }),
+            retryBaseMs: Type.Integer({
+              default: 2000,
+              minimum: 10,
+              maximum: 600_000,
+              description: 'wait before the second try; each later wait doubles',
+            }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+      },
+      { additionalProperties: false, default: {} },
+    ),
+    notifications: Type.Object(
+      {
+        smtp: Type.Object(
+          {
+            host: Type.Optional(
+              Type.String({
+                minLength: 1,
+                description:
+                  'SMTP server for e-mail channels (none: e-mail deliveries fail, saying so)',
+              }),
+            ),
+            port: Type.Integer({
+              default: 587,
+              minimum: 1,
+              maximum: 65535,
+              description: 'SMTP port: 587 (STARTTLS), 465 (with secure: true), 25',
+            }),
+            secure: Type.Boolean({
+              default: false,
+              description:
+                'TLS from the first byte (port 465); otherwise STARTTLS is used when the server offers it',
+            }),
+            user: Type.Optional(
+              Type.String({ minLength: 1, description: 'SMTP login, when the server needs one' }),
+            ),
+            password: Type.Optional(
+              Type.String({ minLength: 1, description: 'SMTP password (never logged)' }),
+            ),
+            from: Type.String({
+              default: 'Prahari <prahari@localhost>',
+              minLength: 3,
+              description: 'sender of notification e-mails',
+            }),
+          },
+          { additionalProperties: false, default: {} },
+        ),
+        attempts: Type.Integer({
+          default: 5,
+          minimum: 1,
+          maximum: 20,
+          description: 'tries of one notification before it is marked failed',
+        }),
+        retryBaseMs: Type.Integer({
+          default: 30_000,
+          minimum: 10,
+          maximum: 3_600_000,
+          description: 'wait before the second try of a notification; each later wait doubles',
+        }),
+        timeoutMs: Type.Integer({
+          default: 10_000,
+          minimum: 100,
+          maximum: 120_000,
+          description: 'how long one e-mail or webhook delivery may take',
+        }),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -20,6 +20,11 @@ export const ACCESS = {
 declare module 'fastify' {
   interface FastifyContextConfig {
     access?: Access;
+    /**
+     * Also accept HTTP Basic auth whose password is an API key (the user name is ignored): for
+     * devices such as firewalls that can send only a user and password with a URL they pull.
+     */
+    basicAuth?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -35,10 +40,24 @@ export function requirePrincipal(request: FastifyRequest): Principal {
   return request.principal;
 }
 
+function bearerToken(header: string): string | null {
+  return /^Bearer\s+(\S+)$/i.exec(header)?.[1] ?? null;
+}
+
+/** The password of an HTTP Basic `Authorization` header. */
+function basicPassword(header: string): string | null {
+  const encoded = /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(header)?.[1];
+  if (!encoded) return null;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon < 0 ? null : decoded.slice(colon + 1);
+}
+
 /**
- * Resolves the caller (session cookie or `Authorization: Bearer` API key) and enforces each
- * route's `access`. Every `/api/v1` route must declare its access: a route without one fails at
- * start-up, so no route is ever open by accident.
+ * Resolves the caller (session cookie, `Authorization: Bearer` API key, or on routes that allow it
+ * Basic with an API key as the password) and enforces each route's `access`. Every `/api/v1` route
+ * must declare its access: a route without one fails at start-up, so no route is ever open by
+ * accident.
  */
 export function registerAuth(
   app: FastifyInstance,
@@ -52,13 +71,19 @@ export function registerAuth(
     }
   });
 
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const header = request.headers.authorization;
+    const basicAuth = request.routeOptions.config.basicAuth === true;
+    // A refused client of a Basic route is told it may use Basic (firewalls wait for this).
+    const refuse = (error: UnauthenticatedError) => {
+      if (basicAuth) reply.header('www-authenticate', 'Basic realm="Prahari", charset="UTF-8"');
+      return error;
+    };
     if (header) {
-      const m = /^Bearer\s+(\S+)$/i.exec(header);
-      request.principal = m ? await services.apiKeys.authenticate(m[1]!) : null;
+      const key = basicAuth ? (basicPassword(header) ?? bearerToken(header)) : bearerToken(header);
+      request.principal = key ? await services.apiKeys.authenticate(key) : null;
       if (!request.principal)
-        throw new UnauthenticatedError('The API key is unknown, revoked or expired.');
+        throw refuse(new UnauthenticatedError('The API key is unknown, revoked or expired.'));
     } else {
       const token = request.cookies[SESSION_COOKIE];
       if (token) request.principal = await services.auth.authenticateSession(token);
@@ -69,8 +94,10 @@ export function registerAuth(
     const access: Access = request.routeOptions.config.access ?? 'authenticated';
     if (access === 'public') return;
     if (!request.principal) {
-      throw new UnauthenticatedError(
-        request.cookies[SESSION_COOKIE] ? 'Your session has expired; log in again.' : undefined,
+      throw refuse(
+        new UnauthenticatedError(
+          request.cookies[SESSION_COOKIE] ? 'Your session has expired; log in again.' : undefined,
+        ),
       );
     }
     if (access !== 'authenticated' && !access.includes(request.principal.role)) {

@@ -5,6 +5,9 @@ import { events } from './0002-events.js';
 import { detection } from './0004-detection.js';
 import { assets } from './0005-assets.js';
 import { alertAssets } from './0006-alert-assets.js';
+import { incidents } from './0007-incidents.js';
+import { response } from './0008-response.js';
+import { settings } from './0009-settings.js';
 
 /** A migration gets the dialect helper so it can stay dialect-neutral. */
 export interface VersionedMigration {
@@ -19,6 +22,9 @@ export const MIGRATIONS: VersionedMigration[] = [
   detection,
   assets,
   alertAssets,
+  incidents,
+  response,
+  settings,
 ];
 
 export function migrationsFor(dialect: DialectHelper): Record<string, Migration> {
