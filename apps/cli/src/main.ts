@@ -8,12 +8,15 @@ import { registerDeadLetterCommand } from './commands/deadletter.js';
 import { registerDetectCommand } from './commands/detect.js';
 import { registerIndicatorsCommand } from './commands/indicators.js';
 import { registerImpactCommand } from './commands/impact.js';
+import { registerIncidentsCommand } from './commands/incidents.js';
 import { registerIngestCommand } from './commands/ingest.js';
 import { registerMigrateCommand } from './commands/migrate.js';
+import { registerPlaybooksCommand } from './commands/playbooks.js';
 import { registerRulesCommand } from './commands/rules.js';
 import { registerRulesImportCommand } from './commands/rules-import.js';
 import { registerSearchCommand } from './commands/search.js';
 import { registerServeCommand } from './commands/serve.js';
+import { registerSettingsCommand } from './commands/settings.js';
 import { registerUserCommand } from './commands/user.js';
 
 // Each noun lives in ./commands/<noun>.ts and exports a `register…Command(program)` function.
@@ -49,5 +52,9 @@ registerImpactCommand(program);
 registerIndicatorsCommand(program);
 registerAssetsCommand(program);
 registerServicesCommand(program);
+registerIncidentsCommand(program);
+registerPlaybooksCommand(program);
+
+registerSettingsCommand(program);
 
 await program.parseAsync(process.argv);

@@ -37,3 +37,30 @@ export type { AssetInput, EdgeInput, ServiceInput } from './modules/assets/field
 export type { AssetImportRequest, AssetImportResult } from './modules/assets/import.js';
 export { CITIZEN_IMPACT_MEANING, CRITICALITY_MEANING } from './modules/assets/validate.js';
 export { ImpactService, type FailedInput } from './modules/impact/service.js';
+export { parsePlaybook, type PlaybookProblem } from './modules/playbooks/definition.js';
+export {
+  IncidentService,
+  incidentSettings,
+  severityOfAlerts,
+  titleOfAlerts,
+  type ClockWarning,
+  type IncidentChangeEvent,
+  type IncidentCreateInput,
+  type IncidentDetail,
+  type IncidentListQuery,
+  type IncidentMetrics,
+  type IncidentSettings,
+  type IncidentSummary,
+  type IncidentUpdateInput,
+  type StatusInput,
+  type TaskInput,
+  type TaskUpdateInput,
+} from './modules/incidents/service.js';
+export { AlertService } from './modules/detection/alerts.js';
+export { AlertStream } from './modules/detection/stream.js';
+export {
+  SettingsService,
+  type ReportingSettings,
+  type ReportingSettingsInput,
+  type SettingsView,
+} from './modules/settings/service.js';
