@@ -22,12 +22,15 @@ const MODBUS_TSV = join(DATA, 'ics-zeek/icsnpp-modbus/testing/baseline/analyzer.
 const DNP3_TSV = join(DATA, 'ics-zeek/icsnpp-dnp3/testing/baseline/analyzer.basic');
 
 /** What an operator sets for `|expand` placeholders (documented in rules/city/README.md). */
-const PLACEHOLDERS = { scada_masters: ['10.10.20.5'] };
+const PLACEHOLDERS = { scada_masters: ['10.10.20.5'], camera_networks: ['10.30.1.*', '10.30.2.*'] };
 
 const ID = {
   sshFailed: '7c07cc8e-efb9-4151-ae87-7ee0da90e3a9',
   sshBruteForce: '0afa8a64-c529-4214-ac14-2801494db29e',
   sshSpraying: 'e39180fb-e083-46f0-9a97-b062e42afc65',
+  sshAccepted: '08ea566f-50dd-4387-9f9a-6bf6939f429f',
+  sshFailedBurst: 'e3db6f05-5063-4489-8885-4bce491892c5',
+  sshLoginAfterBruteForce: '43ef0090-3714-4df2-9147-5b16ae764c5b',
   winFailed: '7ce7cb21-0a05-411a-bd0b-f91caa3eaa46',
   winBruteForce: '71c16981-69f5-4291-8879-328142f4460f',
   winSpraying: '63526220-7aba-417e-87a8-e01566fc2a24',
@@ -53,6 +56,14 @@ const ID = {
   webProbeBurst: '56e82569-ef25-46a8-9c83-ac9a15dfbc44',
   suricataSev1: 'a4388198-ce22-48bb-9706-4f2bafb9b140',
   suricataSev2: '6bdc45e2-c444-4634-af21-306c38708997',
+  floodAnomaly: '9306f0d3-7642-4887-93b0-963c0e3255de',
+  distributedFlood: 'f7143d77-56cc-45b5-8085-c17be0ce8469',
+  webRefusedForLoad: 'e548e3d5-02fe-434d-a99b-fd8dec65b0ae',
+  webRefusingManyClients: '06057f3f-4bf7-4ff3-afae-91ab54fe15f1',
+  cameraInternet: 'deaeffd8-5e79-405e-a171-fda2d41bbaa3',
+  camerasSameInternetHost: 'e4b55874-ce3d-4c3c-8d20-9c99df5a8cf1',
+  internetUpload: 'b31a14fe-cee0-4d8a-aed6-4a4b232c6cfc',
+  largeUpload: '161495cd-94c4-4f2a-ad4a-16d172e1d64e',
 } as const;
 
 const RECEIVED = new Date('2026-11-25T12:00:00Z');
@@ -220,18 +231,25 @@ describe('the city rule folder', () => {
     const e = engine();
     expect(e.errors).toEqual([]);
     expect(e.compiledCount).toBe(ruleSet.rules.length);
-    expect(ruleSet.rules.length).toBe(19);
-    expect(ruleSet.correlations.length).toBe(9);
+    expect(ruleSet.rules.length).toBe(24);
+    expect(ruleSet.correlations.length).toBe(15);
   });
 
-  it('without placeholders, still loads everything and warns only about %scada_masters%', () => {
+  it('without placeholders, still loads everything and warns only about the two placeholders', () => {
     const e = engine({ placeholders: {} });
     expect(e.compiledCount).toBe(ruleSet.rules.length);
-    expect(e.errors.map((x) => [x.severity, x.rule, x.message])).toEqual([
+    expect(
+      e.errors.map((x) => [x.severity, x.rule, x.message]).sort((a, b) => (a[1]! < b[1]! ? -1 : 1)),
+    ).toEqual([
       [
         'warning',
         ID.icsUnlistedClient,
         'placeholder %scada_masters% has no configured value: this value never matches',
+      ],
+      [
+        'warning',
+        ID.cameraInternet,
+        'placeholder %camera_networks% has no configured value: this value never matches',
       ],
     ]);
   });
@@ -282,15 +300,18 @@ describe('SSH brute force and password spraying (linux/sshd)', () => {
     const expected = lines.filter((l) => /sshd\[\d+\]: Failed (?!none )\S+ for /.test(l));
     expect(expected.length).toBe(12);
     expect(fired).toEqual(expected);
-    // accepted logins, invalid-user notices, disconnects and the `none` probe stay quiet
+    // invalid-user notices, disconnects and the `none` probe stay quiet
     for (const [file, benign] of [
-      ['malicious-ioc.ini', 'Accepted none for root from 218.92.0.222'],
       ['sshd.ini', 'Invalid user opcione from 192.241.237.101'],
       ['sshd.ini', 'Disconnected from invalid user root 172.18.1.100'],
       ['sshd.ini', 'Failed none for root from 192.168.1.1'],
     ] as const) {
       expect(fires(e, wazuhLine(file, benign)), benign).toEqual([]);
     }
+    // an accepted login is only the building block of the login-after-brute-force correlation
+    expect(
+      fires(e, wazuhLine('malicious-ioc.ini', 'Accepted none for root from 218.92.0.222')),
+    ).toEqual([ID.sshAccepted]);
   });
 
   const template = wazuhLine('sshd.ini', 'Failed password for invalid user sammy');
@@ -331,6 +352,47 @@ describe('SSH brute force and password spraying (linux/sshd)', () => {
     expect(firedAt(correlate(engine(), oneUser), ID.sshSpraying)).toEqual([]);
     const slow = moreUsers.map((u, i) => attempt(T0 + i * 6 * 60_000, u));
     expect(firedAt(correlate(engine(), slow), ID.sshSpraying)).toEqual([]);
+  });
+});
+
+describe('SSH login after a brute force (linux/sshd)', () => {
+  const failed = wazuhLine('sshd.ini', 'Failed password for invalid user sammy');
+  const accepted = wazuhLine('malicious-ioc.ini', 'Accepted none for root from 218.92.0.222');
+  const attempt = (ms: number, ip = '82.202.219.155'): ParsedEvent =>
+    parse(retime3164(failed, ms).replace('82.202.219.155', ip));
+  const login = (ms: number, ip = '82.202.219.155'): ParsedEvent =>
+    parse(retime3164(accepted, ms).replace('218.92.0.222', ip));
+  const burst = Array.from({ length: 20 }, (_, i) => attempt(T0 + i * 2000));
+
+  it('fires on a login from the address that just brute-forced, and the brute force still alerts', () => {
+    const e = engine({ includeSuppressed: false });
+    const out = correlate(e, [...burst, login(T0 + 5 * 60_000)]);
+    expect(firedAt(out, ID.sshBruteForce)).toEqual([19]);
+    expect(firedAt(out, ID.sshLoginAfterBruteForce)).toEqual([20]);
+    // the chain step and the building blocks raise nothing of their own
+    expect(out.flat().filter((id) => id === ID.sshFailedBurst)).toEqual([]);
+    expect(e.evaluate(login(T0 + 6 * 60_000, '10.10.2.11'))).toEqual([]);
+  });
+
+  it('stays quiet on a login from another address, after a few failures, or too late', () => {
+    expect(
+      firedAt(
+        correlate(engine(), [...burst, login(T0 + 60_000, '10.10.2.11')]),
+        ID.sshLoginAfterBruteForce,
+      ),
+    ).toEqual([]);
+    expect(
+      firedAt(
+        correlate(engine(), [...burst.slice(0, 5), login(T0 + 60_000)]),
+        ID.sshLoginAfterBruteForce,
+      ),
+    ).toEqual([]);
+    expect(
+      firedAt(correlate(engine(), [...burst, login(T0 + 12 * 60_000)]), ID.sshLoginAfterBruteForce),
+    ).toEqual([]);
+    expect(firedAt(correlate(engine(), [login(T0), ...burst]), ID.sshLoginAfterBruteForce)).toEqual(
+      [],
+    );
   });
 });
 
@@ -501,6 +563,149 @@ describe('port scans across city hosts (firewall denies, Zeek conn)', () => {
     expect(firedAt(out, ID.verticalScan)).toEqual([49]);
     expect(firedAt(out, ID.horizontalScan)).toEqual([]);
     expect(firedAt(correlate(engine(), events.slice(0, 49)), ID.verticalScan)).toEqual([]);
+  });
+});
+
+describe('distributed floods against one host (firewall DoS anomaly logs)', () => {
+  const real = wazuhLine('fortigate.ini', 'attack="tcp_syn_flood"');
+  const flood = (ms: number, src: string, dst = '10.15.0.31'): ParsedEvent => {
+    const d = new Date(ms);
+    const pad = (n: number) => String(n).padStart(2, '0');
+    return parse(
+      real
+        .replace(
+          /date=\S+ time=\S+/,
+          `date=${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} time=${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`,
+        )
+        .replace(/srcip=\S+/, `srcip=${src}`)
+        .replace(/dstip=\S+/, `dstip=${dst}`),
+    );
+  };
+  const bots = Array.from({ length: 12 }, (_, i) => `198.18.${i}.${i + 7}`);
+
+  it('marks the real FortiGate flood anomaly, not other anomalies', () => {
+    const e = engine();
+    expect(fires(e, real)).toEqual([ID.floodAnomaly]);
+    // a dropped malformed packet is a firewall deny (port-scan building block), not a flood
+    expect(fires(e, wazuhLine('fortigate.ini', 'attack="IP.Bad.Header"'))).toEqual([
+      ID.firewallDenied,
+    ]);
+  });
+
+  it('ten sources flooding one host within a minute fire; nine, or ten hosts, do not', () => {
+    const ten = bots.slice(0, 10).map((b, i) => flood(T0 + i * 3000, b));
+    expect(firedAt(correlate(engine(), ten), ID.distributedFlood)).toEqual([9]);
+    expect(firedAt(correlate(engine(), ten.slice(0, 9)), ID.distributedFlood)).toEqual([]);
+    const spread = bots.slice(0, 10).map((b, i) => flood(T0 + i * 3000, b, `10.15.0.${i + 1}`));
+    expect(firedAt(correlate(engine(), spread), ID.distributedFlood)).toEqual([]);
+    const oneBot = Array.from({ length: 12 }, (_, i) => flood(T0 + i * 1000, bots[0]!));
+    expect(firedAt(correlate(engine(), oneBot), ID.distributedFlood)).toEqual([]);
+  });
+});
+
+describe('a web service refusing many clients (webserver 503/429)', () => {
+  const access = (ms: number, ip: string, status: number): string =>
+    `<190>${new Date(ms).toISOString()} pay-gw-01 nginx: ${ip} - - [${clfTime(ms)}] "GET /checkout/TXN123 HTTP/1.1" ${status} 197 "-" "python-requests/2.31.0"`;
+  const clients = (n: number) =>
+    Array.from({ length: n }, (_, i) => `198.18.${Math.floor(i / 200)}.${(i % 200) + 1}`);
+
+  it('marks 503 and 429 answers, not successes or client errors', () => {
+    const e = engine();
+    expect(fires(e, access(T0, '198.18.0.1', 503))).toEqual([ID.webRefusedForLoad]);
+    expect(fires(e, access(T0, '198.18.0.1', 429))).toEqual([ID.webRefusedForLoad]);
+    expect(fires(e, access(T0, '198.18.0.1', 200))).toEqual([]);
+    expect(fires(e, access(T0, '198.18.0.1', 500))).toEqual([]);
+  });
+
+  it('fifty clients refused by one server within a minute fire; forty-nine or one client do not', () => {
+    const fifty = clients(50).map((ip, i) => parse(access(T0 + i * 1000, ip, 503)));
+    expect(firedAt(correlate(engine(), fifty), ID.webRefusingManyClients)).toEqual([49]);
+    expect(firedAt(correlate(engine(), fifty.slice(0, 49)), ID.webRefusingManyClients)).toEqual([]);
+    const one = Array.from({ length: 80 }, (_, i) =>
+      parse(access(T0 + i * 500, '198.18.0.1', 503)),
+    );
+    expect(firedAt(correlate(engine(), one), ID.webRefusingManyClients)).toEqual([]);
+    const slow = clients(50).map((ip, i) => parse(access(T0 + i * 2000, ip, 503)));
+    expect(firedAt(correlate(engine(), slow), ID.webRefusingManyClients)).toEqual([]);
+  });
+});
+
+describe('cameras calling the same internet host (Zeek conn, %camera_networks%)', () => {
+  const conn = (ms: number, orig: string, resp = '203.0.113.66'): unknown =>
+    parse(
+      json({
+        _path: 'conn',
+        ts: ms / 1000,
+        uid: `C${orig.replaceAll('.', '')}`,
+        'id.orig_h': orig,
+        'id.orig_p': 40_122,
+        'id.resp_h': resp,
+        'id.resp_p': 443,
+        proto: 'tcp',
+        service: 'ssl',
+        orig_bytes: 900,
+        resp_bytes: 2_400,
+        conn_state: 'SF',
+      }),
+    );
+
+  it('marks a camera reaching an internet address, not a camera talking inside or a server going out', () => {
+    const e = engine();
+    expect(ids(e.evaluate(conn(T0, '10.30.1.14')))).toEqual([ID.cameraInternet]);
+    expect(ids(e.evaluate(conn(T0, '10.30.1.14', '10.20.1.11')))).toEqual([]);
+    expect(ids(e.evaluate(conn(T0, '10.30.1.14', '100.64.3.9')))).toEqual([]);
+    expect(ids(e.evaluate(conn(T0, '10.10.1.30')))).toEqual([]);
+    expect(ids(engine({ placeholders: {} }).evaluate(conn(T0, '10.30.1.14')))).toEqual([]);
+  });
+
+  it('three cameras to one address within 15 min fire; two, or three addresses, do not', () => {
+    const three = ['10.30.1.14', '10.30.2.40', '10.30.1.15'].map((ip, i) =>
+      conn(T0 + i * 4 * 60_000, ip),
+    );
+    expect(firedAt(correlate(engine(), three), ID.camerasSameInternetHost)).toEqual([2]);
+    expect(firedAt(correlate(engine(), three.slice(0, 2)), ID.camerasSameInternetHost)).toEqual([]);
+    const apart = ['10.30.1.14', '10.30.2.40', '10.30.1.15'].map((ip, i) =>
+      conn(T0 + i * 60_000, ip, `203.0.113.${i + 1}`),
+    );
+    expect(firedAt(correlate(engine(), apart), ID.camerasSameInternetHost)).toEqual([]);
+    const oneCamera = Array.from({ length: 5 }, (_, i) => conn(T0 + i * 60_000, '10.30.1.14'));
+    expect(firedAt(correlate(engine(), oneCamera), ID.camerasSameInternetHost)).toEqual([]);
+  });
+});
+
+describe('large uploads to the internet (Zeek conn)', () => {
+  const upload = (ms: number, bytes: number, orig = '10.10.3.21', resp = '203.0.113.80'): unknown =>
+    parse(
+      json({
+        _path: 'conn',
+        ts: ms / 1000,
+        uid: 'CxUpload',
+        'id.orig_h': orig,
+        'id.orig_p': 51_000,
+        'id.resp_h': resp,
+        'id.resp_p': 443,
+        proto: 'tcp',
+        orig_bytes: bytes,
+        resp_bytes: 8_000,
+        conn_state: 'SF',
+      }),
+    );
+  const MB = 1_000_000;
+
+  it('marks an outbound connection carrying more than 1 MB out, not downloads or internal copies', () => {
+    const e = engine();
+    expect(ids(e.evaluate(upload(T0, 2 * MB)))).toEqual([ID.internetUpload]);
+    expect(ids(e.evaluate(upload(T0, 900_000)))).toEqual([]);
+    expect(ids(e.evaluate(upload(T0, 200 * MB, '10.10.3.21', '10.10.1.20')))).toEqual([]);
+    expect(ids(e.evaluate(upload(T0, 200 * MB, '203.0.113.80', '10.10.3.21')))).toEqual([]);
+  });
+
+  it('more than 500 MB from one host within 30 min fires; 400 MB, or spread over hours, does not', () => {
+    const chunks = Array.from({ length: 6 }, (_, i) => upload(T0 + i * 5 * 60_000, 100 * MB));
+    expect(firedAt(correlate(engine(), chunks), ID.largeUpload)).toEqual([4]);
+    expect(firedAt(correlate(engine(), chunks.slice(0, 4)), ID.largeUpload)).toEqual([]);
+    const slow = Array.from({ length: 6 }, (_, i) => upload(T0 + i * 20 * 60_000, 100 * MB));
+    expect(firedAt(correlate(engine(), slow), ID.largeUpload)).toEqual([]);
   });
 });
 
