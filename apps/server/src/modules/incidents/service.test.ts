@@ -1,0 +1,243 @@
+/**
+ * The incident service over a real SQLite store with a manual clock: the legal clocks across a
+ * restart, the DPDP duties, and the pure parts (observables, severity and title, medians).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ManualClock, SYSTEM_PRINCIPAL } from '@prahari/core';
+import { Store, type AlertRecord, type EventRecord } from '@prahari/store';
+import type { ConfigError} from '../../config/index.js';
+import { loadConfig } from '../../config/index.js';
+import { AuditService } from '../audit/service.js';
+import { AlertService } from '../detection/alerts.js';
+import { AlertStream } from '../detection/stream.js';
+import { ImpactService } from '../impact/service.js';
+import { median } from './metrics.js';
+import { sightingsOf } from './observables.js';
+import {
+  IncidentService,
+  incidentSettings,
+  severityOfAlerts,
+  titleOfAlerts,
+  type IncidentSettings,
+} from './service.js';
+
+const T0 = Date.parse('2026-11-25T03:00:00.000Z');
+const HOUR = 3_600_000;
+const system = { principal: SYSTEM_PRINCIPAL, ip: null };
+
+let store: Store;
+let clock: ManualClock;
+let dataDir: string;
+const settings: IncidentSettings = incidentSettings(
+  loadConfig({ cwd: tmpdir(), env: {}, flags: { 'incidents.withoutDelayTargetHours': 2 } }).config
+    .incidents,
+);
+
+function service(): IncidentService {
+  const audit = new AuditService(store.audit, clock);
+  return new IncidentService(
+    store,
+    audit,
+    new AlertService(store, new AlertStream(), audit, clock),
+    new ImpactService(store, clock),
+    clock,
+    settings,
+    dataDir,
+    { error: (obj) => expect.fail(JSON.stringify(obj)) },
+  );
+}
+
+beforeEach(async () => {
+  store = Store.open({ driver: 'sqlite', path: ':memory:' });
+  await store.migrate();
+  clock = new ManualClock(T0);
+  dataDir = mkdtempSync(join(tmpdir(), 'prahari-incidents-'));
+});
+afterEach(async () => {
+  await store.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('legal clocks', () => {
+  it('warn once per threshold across a restart: nothing repeated, nothing skipped', async () => {
+    const first = service();
+    await first.start(new AlertStream());
+    const heard: number[] = [];
+    first.onClockWarning((w) => heard.push(w.minutesLeft));
+    const { incident } = await first.create(
+      {
+        title: 'Defaced property-tax portal',
+        certInType: 'website-defacement',
+        noticedAt: new Date(T0).toISOString(),
+      },
+      system,
+    );
+    clock.set(T0 + 5 * HOUR);
+    expect((await first.tickClocks()).map((w) => w.minutesLeft)).toEqual([60]);
+    await first.stop();
+
+    // down across the 15-minute threshold; the restarted service catches it up, once
+    const second = service();
+    await second.start(new AlertStream());
+    second.onClockWarning((w) => heard.push(w.minutesLeft));
+    clock.set(T0 + 5 * HOUR + 50 * 60_000);
+    expect(await second.tickClocks()).toEqual([
+      expect.objectContaining({
+        duty: 'cert-in',
+        minutesLeft: 15,
+        dueAt: new Date(T0 + 6 * HOUR).toISOString(),
+        incident: expect.objectContaining({ number: incident.number }),
+      }),
+    ]);
+    expect(await second.tickClocks()).toEqual([]);
+    await second.stop();
+    expect(heard).toEqual([60, 15]);
+  });
+
+  it("starts the DPDP clocks on a personal-data breach, 'without delay' at the city's target", async () => {
+    const s = service();
+    const created = await s.create(
+      { title: 'Citizen records exposed', personalDataBreach: true },
+      system,
+    );
+    expect(created.clocks.map((c) => [c.duty, c.dueAt, c.statutoryDeadline])).toEqual([
+      ['dpdp-board-intimation', new Date(T0 + 2 * HOUR).toISOString(), false],
+      ['dpdp-principals', new Date(T0 + 2 * HOUR).toISOString(), false],
+      ['dpdp-board-report', new Date(T0 + 72 * HOUR).toISOString(), true],
+    ]);
+    clock.set(T0 + HOUR);
+    const reported = await s.reportDuty(
+      created.incident.id,
+      'dpdp-board-intimation',
+      { reference: 'DPB/2026/77' },
+      system,
+    );
+    expect(reported.clocks[0]).toMatchObject({ state: 'met', reference: 'DPB/2026/77' });
+    await expect(s.reportDuty(created.incident.id, 'cert-in', {}, system)).rejects.toMatchObject({
+      status: 409,
+    });
+    await expect(
+      s.reportDuty(created.incident.id, 'dpdp-principals', { reportedAt: 'yesterday' }, system),
+    ).rejects.toMatchObject({ status: 400, details: { field: 'reportedAt' } });
+  });
+});
+
+describe('opening and changing', () => {
+  it('names what is wrong: unknown alerts, types, people, statuses', async () => {
+    const s = service();
+    await expect(s.create({ alertIds: ['nope'] }, system)).rejects.toMatchObject({
+      status: 400,
+      details: { field: 'alertIds', missing: ['nope'] },
+    });
+    await expect(s.create({}, system)).rejects.toMatchObject({ details: { field: 'title' } });
+    await expect(s.create({ title: 'x', certInType: 'hacking' }, system)).rejects.toMatchObject({
+      details: { field: 'certInType' },
+    });
+    await expect(s.create({ title: 'x', owner: 'ghost' }, system)).rejects.toMatchObject({
+      details: { field: 'owner' },
+    });
+    const { incident } = await s.create({ title: 'x' }, system);
+    await expect(s.setStatus(incident.id, { status: 'closed' }, system)).rejects.toMatchObject({
+      message: expect.stringMatching(/needs a resolution/),
+    });
+    const closed = await s.setStatus(
+      incident.number,
+      { status: 'closed', resolution: 'false_positive' },
+      system,
+    );
+    expect(closed.incident).toMatchObject({
+      status: 'closed',
+      acknowledgedAt: closed.incident.closedAt,
+    });
+    await expect(
+      s.addTask(incident.id, { title: 'late', dueAt: 'tomorrow' }, system),
+    ).rejects.toMatchObject({ details: { field: 'dueAt' } });
+  });
+});
+
+describe('observables', () => {
+  const alert = {
+    id: 'al-1',
+    firstSeen: '2026-11-25T03:00:00.000Z',
+    sourceIp: '203.0.113.9',
+    userName: 'ravi@city.gov.in',
+    hostName: 'WEB-01',
+    matched: { 'url.original': 'http://evil.example/dl/x.exe' },
+  } as unknown as AlertRecord;
+  const event = (seq: number, eventTime: string, fields: Record<string, unknown>) =>
+    ({ seq, eventTime, fields }) as unknown as EventRecord;
+
+  it('reads addresses, names, URLs, hashes, users and hosts from the alert and its events', () => {
+    const sightings = sightingsOf(alert, [
+      event(7, '2026-11-25T02:59:00.000Z', {
+        'source.ip': '203.0.113.9',
+        'destination.ip': '10.10.1.5',
+        'fileinfo.sha256': 'AB'.repeat(32),
+        'dns.rrname': 'Evil.Example.',
+        Hashes: 'SHA1=0123456789ABCDEF0123456789ABCDEF01234567,IMPHASH=FFFF',
+        'user.name': 'svc-backup',
+        'http.url': '/dl/x.exe',
+      }),
+      event(9, '2026-11-25T03:05:00.000Z', { 'source.ip': '203.0.113.9' }),
+    ]);
+    const seen = (type: string, value: string) =>
+      sightings.filter((s) => s.type === type && s.value === value);
+    expect(seen('ip', '203.0.113.9').map((s) => [s.seenAt, s.eventSeqs])).toEqual([
+      ['2026-11-25T02:59:00.000Z', [7, 9]],
+      ['2026-11-25T03:05:00.000Z', [7, 9]],
+    ]);
+    expect(seen('ip', '10.10.1.5')).toHaveLength(1);
+    expect(seen('hash', 'ab'.repeat(32))).toHaveLength(1);
+    expect(seen('hash', '0123456789abcdef0123456789abcdef01234567')).toHaveLength(1);
+    expect(seen('domain', 'evil.example')).toHaveLength(1);
+    expect(seen('url', 'http://evil.example/dl/x.exe')).toHaveLength(1);
+    expect(seen('email', 'ravi@city.gov.in')).toHaveLength(1);
+    expect(seen('user', 'svc-backup')).toHaveLength(1);
+    expect(seen('host', 'web-01')).toHaveLength(1);
+    // a bare path says nothing without its host, and IMPHASH is not a file hash
+    expect(sightings.some((s) => s.value === '/dl/x.exe' || s.value === 'ffff')).toBe(false);
+  });
+});
+
+describe('the pure parts', () => {
+  it('takes the severity of the worst alert and a title from the rules', () => {
+    expect(severityOfAlerts([{ severity: 'informational' }])).toBe('low');
+    expect(severityOfAlerts([{ severity: 'medium' }, { severity: 'critical' }])).toBe('critical');
+    expect(severityOfAlerts([])).toBe('low');
+    expect(titleOfAlerts([{ ruleTitle: 'A' }, { ruleTitle: 'B' }, { ruleTitle: 'A' }])).toBe(
+      'A and 1 more',
+    );
+  });
+
+  it('takes medians over what has happened', () => {
+    expect(median([3, null, 1, 2])).toBe(2);
+    expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(median([null])).toBeNull();
+  });
+
+  it('refuses a wrong incidents setting by its key', () => {
+    const issues = (() => {
+      try {
+        loadConfig({
+          cwd: tmpdir(),
+          env: { PRAHARI_INCIDENTS_WARN_BEFORE_MINUTES: '60,0' },
+          flags: { 'incidents.autoAttach.withinHours': 0 },
+        });
+      } catch (err) {
+        return (err as ConfigError).issues;
+      }
+      return [];
+    })();
+    expect(issues.map((i) => [i.key, i.origin, i.allowed])).toEqual([
+      [
+        'incidents.warnBeforeMinutes.1',
+        'environment PRAHARI_INCIDENTS_WARN_BEFORE_MINUTES',
+        'a whole number from 1 to 4320',
+      ],
+      ['incidents.autoAttach.withinHours', 'command line', 'a whole number from 1 to 2160'],
+    ]);
+  });
+});
