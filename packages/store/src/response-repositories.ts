@@ -648,6 +648,17 @@ export class NotificationDeliveryRepository {
     return rows.map(toDelivery);
   }
 
+  /** Deliveries recorded but never tried (a server stopped before the first try): due now. */
+  async requeueUntried(now: string): Promise<number> {
+    const r = await this.db
+      .updateTable('notification_deliveries')
+      .set({ next_attempt_at: now })
+      .where('status', '=', 'pending')
+      .where('next_attempt_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
   /** When the next waiting delivery is due, or null when none waits. */
   async nextDueAt(): Promise<string | null> {
     const r = await this.db

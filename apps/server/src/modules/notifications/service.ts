@@ -438,7 +438,7 @@ export class NotificationService {
       const user: UserRow | undefined = c.ownerUserId ? users.get(c.ownerUserId) : undefined;
       return !!user && !user.disabled && (audience.roles.includes(user.role) || named.has(user.id));
     });
-    for (const c of reached) await this.#queue(c, notification);
+    for (const c of reached) await this.#queue(c, notification, true);
     if (reached.length > 0) this.#kick();
     return reached.length;
   }
@@ -488,7 +488,11 @@ export class NotificationService {
     return found;
   }
 
-  async #queue(c: ChannelRecord, n: Notification): Promise<DeliveryRecord> {
+  /**
+   * Records a delivery. One the background loop sends is due at once; one sent right here has no
+   * due time until its first try, so the loop cannot send it a second time meanwhile.
+   */
+  async #queue(c: ChannelRecord, n: Notification, dueNow: boolean): Promise<DeliveryRecord> {
     const now = this.deps.clock.now().toISOString();
     return this.deps.deliveries.insert({
       id: this.#newId(),
@@ -502,7 +506,7 @@ export class NotificationService {
       lastError: null,
       createdAt: now,
       updatedAt: now,
-      nextAttemptAt: now,
+      nextAttemptAt: dueNow ? now : null,
       deliveredAt: null,
     });
   }
@@ -514,7 +518,7 @@ export class NotificationService {
   ): Promise<SendResult[]> {
     const results = await Promise.all(
       channels.map(async (c) => {
-        const delivery = await this.#queue(c, n);
+        const delivery = await this.#queue(c, n, false);
         const outcome = await this.#attempt(delivery, c, options.retry);
         return {
           channel: { id: c.id, name: c.name, kind: c.kind },
@@ -600,7 +604,8 @@ export class NotificationService {
   // ---- the retry loop -----------------------------------------------------------------------
 
   /** Starts sending what is due, including what a stopped server left. */
-  start(): void {
+  async start(): Promise<void> {
+    await this.deps.deliveries.requeueUntried(this.deps.clock.now().toISOString());
     this.#kick();
   }
 

@@ -358,10 +358,18 @@ steps:
   - action: add_indicator
     value: "{{ alert.sourceIp }}"
     description: "seen by {{ alert.ruleTitle }}"
+  - action: webhook
+    channel: meera approvals
+    automatic: true
+    body: { remembered: "{{ alert.sourceIp }}" }
+  - action: notify
+    user: meera
+    subject: "Remembered {{ alert.sourceIp }}"
 `;
     expect(
       (await server.request('POST', '/api/v1/playbooks', { auth: meera, body: { yaml } })).status,
     ).toBe(201);
+    const earlier = receiver.to('/approvals').length;
     const started = await server.request('POST', '/api/v1/playbooks/remember/run', {
       auth: meera,
       body: { alertId: alert.id },
@@ -375,6 +383,14 @@ steps:
             .body.status,
       )
       .toBe('done');
+    // The webhook step used the channel's URL and secret; the notify step reached Meera's channel.
+    const toMeera = receiver.to('/approvals').slice(earlier);
+    expect(toMeera.map((r) => signatureValid('meera-approval-secret-1', r))).toEqual([true, true]);
+    expect(JSON.parse(toMeera[0]!.body)).toEqual({ remembered: '198.51.100.78' });
+    expect(JSON.parse(toMeera[1]!.body)).toMatchObject({
+      event: 'playbook.notify',
+      subject: 'Remembered 198.51.100.78',
+    });
     const wrong = await server.request('POST', '/api/v1/playbooks/remember/run', {
       auth: meera,
       body: { incidentId: 'x' },

@@ -108,7 +108,7 @@ export async function createResponse(deps: {
       });
     },
     async start() {
-      notifications.start();
+      await notifications.start();
       await playbooks.runner.resume();
     },
     async close() {
