@@ -228,7 +228,8 @@ export const ConfigSchema = Type.Object(
             }),
             sameSourceIp: Type.Boolean({
               default: false,
-              description: "attach a new alert from an address that is one of an open incident's IPs",
+              description:
+                "attach a new alert from an address that is one of an open incident's IPs",
             }),
             sameObservable: Type.Boolean({
               default: false,
