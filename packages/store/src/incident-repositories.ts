@@ -916,6 +916,18 @@ export class IncidentRepository {
     };
   }
 
+  /** The ids of the assets an incident concerns. */
+  async assetIdsOf(id: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('incident_assets')
+      .select('asset_id')
+      .where('incident_id', '=', id)
+      .orderBy('added_at')
+      .orderBy('asset_id')
+      .execute();
+    return rows.map((r) => r.asset_id);
+  }
+
   /** The observables of these incidents with the alerts and events they were seen in. */
   async observables(incidentIds: readonly string[]): Promise<IncidentObservable[]> {
     const out: IncidentObservable[] = [];

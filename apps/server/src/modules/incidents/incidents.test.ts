@@ -121,10 +121,13 @@ beforeAll(async () => {
   server.incidents.onClockWarning((w) => warnings.push(w));
   server.incidents.onChange((c) => changes.push(c));
   admin = await server.login('admin', TEST_ADMIN_PASSWORD);
-  asha = await user('asha', 'analyst', 'SOC');
-  water = await user('water', 'owner', 'Water');
-  traffic = await user('traffic', 'owner', 'Traffic');
-  auditor = await user('audrey', 'auditor', 'Audit');
+  // Passwords are hashed on the thread pool: the four accounts are made side by side.
+  [asha, water, traffic, auditor] = await Promise.all([
+    user('asha', 'analyst', 'SOC'),
+    user('water', 'owner', 'Water'),
+    user('traffic', 'owner', 'Traffic'),
+    user('audrey', 'auditor', 'Audit'),
+  ]);
   ingestKey = (await api('POST', '/apikeys', admin, { name: 'collector', role: 'ingest' })).body
     .secret;
   expect((await api('POST', '/rules', admin, { yaml: ACCEPTED_RULE })).status).toBe(201);
@@ -226,7 +229,15 @@ describe('an SSH brute force becomes an incident', () => {
         remainingMs: 6 * HOUR,
       }),
     ]);
-    expect(changes.slice(-2).map((c) => c.kind)).toEqual(['assigned', 'classified']);
+    const users = new Map(
+      ((await api('GET', '/users', admin)).body as Json[]).map((u) => [u.id, u.username]),
+    );
+    expect(changes.slice(-3).map((c) => [c.kind, users.get(c.assigneeId) ?? null])).toEqual([
+      ['assigned', 'asha'],
+      ['assigned', 'water'],
+      ['classified', null],
+    ]);
+    expect(changes.at(-1)!.incident.assetIds).toEqual([bruteA.asset.id]);
 
     const tickAt = async (offset: number) => {
       clock.set(Date.parse(noticed) + offset);

@@ -307,15 +307,13 @@ export function incidentRoutes(incidents: IncidentService): FastifyPluginCallbac
           tags,
           summary: "Make the owners of the incident's affected assets its assignees",
           params: RefParams,
-          response: {
-            200: Type.Object({
-              added: Type.Array(Type.Object({ userId: Type.String(), username: Type.String() })),
-            }),
-            ...errorResponses,
-          },
+          response: { 200: IncidentDetailSchema, ...errorResponses },
         },
       },
-      (request) => incidents.assignOwnersOfAffectedAssets(request.params.id, actorOf(request)),
+      async (request) => {
+        await incidents.assignOwnersOfAffectedAssets(request.params.id, actorOf(request));
+        return incidents.detail(request.params.id, actorOf(request));
+      },
     );
 
     app.post(

@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock, SYSTEM_PRINCIPAL } from '@prahari/core';
 import { Store, type AlertRecord, type EventRecord } from '@prahari/store';
-import type { ConfigError} from '../../config/index.js';
+import type { ConfigError } from '../../config/index.js';
 import { loadConfig } from '../../config/index.js';
+import { AssetService } from '../assets/service.js';
 import { AuditService } from '../audit/service.js';
 import { AlertService } from '../detection/alerts.js';
 import { AlertStream } from '../detection/stream.js';
@@ -155,6 +156,77 @@ describe('opening and changing', () => {
     await expect(
       s.addTask(incident.id, { title: 'late', dueAt: 'tomorrow' }, system),
     ).rejects.toMatchObject({ details: { field: 'dueAt' } });
+  });
+});
+
+describe('what playbooks use', () => {
+  it('assigns the owners of affected assets, adds tasks and finds the incident of an alert', async () => {
+    const at = new Date(T0).toISOString();
+    await store.users.insert({
+      id: 'u-water',
+      username: 'water',
+      displayName: 'Water department',
+      role: 'owner',
+      department: 'Water',
+      passwordHash: 'h',
+      disabled: false,
+      failedLogins: 0,
+      lockedUntil: null,
+      createdAt: at,
+      updatedAt: at,
+      lastLoginAt: null,
+    });
+    const s = service();
+    await s.start(new AlertStream());
+    const heard: [string, string | null | undefined, string | undefined][] = [];
+    s.onChange((c) => heard.push([c.kind, c.assigneeId, c.task?.title]));
+    await new AssetService(store, new AuditService(store.audit, clock), clock).create(system, {
+      name: 'scada-water-01',
+      kind: 'scada_server',
+      owner: 'water',
+    });
+    const { incident } = await s.create(
+      { title: 'Pump station', assets: ['scada-water-01'] },
+      system,
+    );
+    heard.length = 0;
+    expect(await s.assignOwnersOfAffectedAssets(incident.id, system)).toEqual(['u-water']);
+    expect(await s.assignOwnersOfAffectedAssets(incident.id, system)).toEqual(['u-water']);
+    await s.addTask(incident.id, { title: 'Check the PLC', assigneeId: 'u-water' }, system);
+    expect(heard).toEqual([
+      ['assigned', 'u-water', undefined],
+      ['assigned', 'u-water', 'Check the PLC'],
+    ]);
+
+    const { opened } = await store.alerts.record(
+      [
+        {
+          kind: 'sigma',
+          ruleId: 'r-1',
+          ruleTitle: 'Modbus write',
+          level: 'high',
+          logsource: { product: 'zeek' },
+          tags: [],
+          dedupeKey: 'k-1',
+          groupFields: {},
+          seenAt: at,
+          sourceIp: '10.50.0.7',
+          hostName: null,
+          sourceName: null,
+          userName: null,
+          eventSeqs: [],
+          matched: {},
+          asset: null,
+          severity: 'high',
+        },
+      ],
+      { windowMs: 3_600_000, now: at, newId: () => 'alert-1' },
+    );
+    expect(opened.map((a) => a.id)).toEqual(['alert-1']);
+    const first = await s.incidentForAlert('alert-1', system);
+    expect(first.opened).toBe(true);
+    expect(await s.incidentForAlert('alert-1', system)).toEqual({ id: first.id, opened: false });
+    await s.stop();
   });
 });
 

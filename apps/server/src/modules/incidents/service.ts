@@ -92,12 +92,18 @@ export function incidentSettings(config: Config['incidents']): IncidentSettings 
 /** What a listener of `onChange` hears after each committed change. */
 export interface IncidentChangeEvent {
   kind: 'created' | 'updated' | 'status' | 'alert-attached' | 'assigned' | 'classified';
-  incident: IncidentRecord;
+  /** the incident as it now is, with the ids of its affected assets */
+  incident: IncidentRecord & { assetIds: string[] };
   actor: Actor;
+  /** `assigned`: who was given the incident (as owner or assignee) or the task */
+  assigneeId?: string | null;
+  /** `assigned`: the task, when a task rather than the incident was assigned */
+  task?: { id: string; title: string; dueAt: string | null } | null;
 }
 
 /** A legal clock crossing a warning threshold, or running out (`minutesLeft` 0). */
 export interface ClockWarning {
+  incidentId: string;
   incident: IncidentRecord;
   duty: LegalDuty;
   title: string;
@@ -392,9 +398,22 @@ export class IncidentService {
     }
   }
 
-  #emit(kind: IncidentChangeEvent['kind'], incident: IncidentRecord, actor: Actor): void {
-    for (const l of this.#changeListeners)
-      this.#call(l, { kind, incident, actor }, 'incident change');
+  /** Tells the listeners of a committed change (nothing is read when no one listens). */
+  async #emit(
+    kind: IncidentChangeEvent['kind'],
+    incident: IncidentRecord,
+    actor: Actor,
+    assigned?: Pick<IncidentChangeEvent, 'assigneeId' | 'task'>,
+  ): Promise<void> {
+    if (this.#changeListeners.size === 0) return;
+    const assetIds = await this.store.incidents.assetIdsOf(incident.id);
+    const event: IncidentChangeEvent = {
+      kind,
+      incident: { ...incident, assetIds },
+      actor,
+      ...assigned,
+    };
+    for (const l of this.#changeListeners) this.#call(l, event, 'incident change');
   }
 
   // ---- running: grouping new alerts, watching the legal clocks ----
@@ -493,7 +512,13 @@ export class IncidentService {
         this.settings.clocks,
       );
       for (const w of clockWarningsBetween(clocks, since, now, this.settings.clocks))
-        warnings.push({ incident, ...w, title: LEGAL_DUTIES[w.duty].title, at });
+        warnings.push({
+          incidentId: incident.id,
+          incident,
+          ...w,
+          title: LEGAL_DUTIES[w.duty].title,
+          at,
+        });
     }
     await this.store.incidents.setState(CLOCK_STATE, at, at);
     for (const w of warnings) {
@@ -979,8 +1004,20 @@ export class IncidentService {
       },
     });
     await this.#acknowledge(alerts, created, actor);
-    this.#emit('created', created, actor);
+    await this.#emit('created', created, actor);
     return this.#detail(created);
+  }
+
+  /**
+   * The open incident holding an alert, or a new one opened from it (for playbooks that act on
+   * the incident of an alert).
+   */
+  async incidentForAlert(alertId: string, actor: Actor): Promise<{ id: string; opened: boolean }> {
+    const holders = (await this.store.incidents.incidentsOfAlerts([alertId])).get(alertId) ?? [];
+    const open = holders.find((h) => h.status !== 'closed');
+    if (open) return { id: open.incidentId, opened: false };
+    const { incident } = await this.create({ alertIds: [alertId] }, actor);
+    return { id: incident.id, opened: true };
   }
 
   async #assetsNamed(refs: readonly string[]): Promise<string[]> {
@@ -1045,7 +1082,7 @@ export class IncidentService {
       },
     });
     await this.#acknowledge(alerts, updated, actor);
-    this.#emit('alert-attached', updated, actor);
+    await this.#emit('alert-attached', updated, actor);
     return this.#detail(updated);
   }
 
@@ -1094,7 +1131,7 @@ export class IncidentService {
         alert: alertId,
       },
     });
-    this.#emit('updated', updated, actor);
+    await this.#emit('updated', updated, actor);
     return this.#detail(updated);
   }
 
@@ -1159,8 +1196,8 @@ export class IncidentService {
       },
     });
     const updatedInto = (await this.store.incidents.get(into.id))!;
-    this.#emit('status', (await this.store.incidents.get(from.id))!, actor);
-    this.#emit('updated', updatedInto, actor);
+    await this.#emit('status', (await this.store.incidents.get(from.id))!, actor);
+    await this.#emit('updated', updatedInto, actor);
     return this.#detail(updatedInto);
   }
 
@@ -1239,8 +1276,8 @@ export class IncidentService {
         noticedAt: created.noticedAt,
       },
     });
-    this.#emit('updated', (await this.store.incidents.get(from.id))!, actor);
-    this.#emit('created', created, actor);
+    await this.#emit('updated', (await this.store.incidents.get(from.id))!, actor);
+    await this.#emit('created', created, actor);
     return this.#detail(created);
   }
 
@@ -1299,7 +1336,7 @@ export class IncidentService {
         target: target(incident),
         details: { number: incident.number, summary: `Changed ${describe(plain)}`, changes: plain },
       });
-      this.#emit('updated', updated, actor);
+      await this.#emit('updated', updated, actor);
     }
     if (Object.keys(owner).length > 0 || assigneesChanged) {
       const added = afterNames.filter((n) => !beforeNames.includes(n));
@@ -1320,7 +1357,14 @@ export class IncidentService {
           ...(assigneesChanged && { assignees: { before: beforeNames, after: afterNames } }),
         },
       });
-      this.#emit('assigned', updated, actor);
+      const given = [
+        ...new Set([
+          ...(owner.ownerName && updated.ownerId ? [updated.ownerId] : []),
+          ...(assignees ?? []).filter((id) => !before.assignees.some((a) => a.userId === id)),
+        ]),
+      ];
+      if (given.length === 0) await this.#emit('updated', updated, actor);
+      for (const assigneeId of given) await this.#emit('assigned', updated, actor, { assigneeId });
     }
     if (Object.keys(classification).length > 0) {
       await this.audit.record(actor, {
@@ -1333,7 +1377,7 @@ export class IncidentService {
           duties: dutiesFor(updated),
         },
       });
-      this.#emit('classified', updated, actor);
+      await this.#emit('classified', updated, actor);
     }
     return this.#detail(updated);
   }
@@ -1410,7 +1454,7 @@ export class IncidentService {
         ...(input.note && { note: input.note }),
       },
     });
-    this.#emit('status', updated, actor);
+    await this.#emit('status', updated, actor);
     return this.#detail(updated);
   }
 
@@ -1418,31 +1462,27 @@ export class IncidentService {
    * Makes the owners of the incident's affected assets its assignees (for playbooks: "assign the
    * owner of the affected asset"). Returns who was added.
    */
-  async assignOwnersOfAffectedAssets(
-    incidentId: string,
-    actor: Actor,
-  ): Promise<{ added: { userId: string; username: string }[] }> {
+  async assignOwnersOfAffectedAssets(incidentId: string, actor: Actor): Promise<string[]> {
     this.#staffOnly(actor, 'assigning');
     const incident = await this.#find(incidentId);
     const links = await this.store.incidents.links(incident.id);
     const users = await this.#users();
     const have = new Set(links.assignees.map((a) => a.userId));
-    const owners = [
-      ...new Set(
-        links.assets.flatMap((a) => (a.ownerId && !have.has(a.ownerId) ? [a.ownerId] : [])),
-      ),
-    ].filter((id) => {
-      const u = users.resolve(id);
-      return u.ok && !u.user.disabled && WORKING_ROLES.has(u.user.role);
-    });
-    if (owners.length === 0) return { added: [] };
+    const owners = [...new Set(links.assets.flatMap((a) => (a.ownerId ? [a.ownerId] : [])))].filter(
+      (id) => {
+        const u = users.resolve(id);
+        return u.ok && !u.user.disabled && WORKING_ROLES.has(u.user.role);
+      },
+    );
+    const newcomers = owners.filter((id) => !have.has(id));
+    if (newcomers.length === 0) return owners;
     const updated = (await this.store.incidents.change(incident.id, {
       at: this.clock.now().toISOString(),
       by: by(actor),
       patch: {},
-      addAssignees: owners,
+      addAssignees: newcomers,
     }))!;
-    const added = owners.map((userId) => ({ userId, username: users.name(userId)! }));
+    const added = newcomers.map((userId) => ({ userId, username: users.name(userId)! }));
     await this.audit.record(actor, {
       action: 'incident.assign',
       target: target(incident),
@@ -1452,8 +1492,8 @@ export class IncidentService {
         added: added.map((a) => a.username),
       },
     });
-    this.#emit('assigned', updated, actor);
-    return { added };
+    for (const a of added) await this.#emit('assigned', updated, actor, { assigneeId: a.userId });
+    return owners;
   }
 
   // ---- tasks ----
@@ -1498,7 +1538,14 @@ export class IncidentService {
       by: by(actor),
       patch: {},
     }))!;
-    this.#emit(assignee ? 'assigned' : 'updated', touched, actor);
+    await this.#emit(
+      assignee ? 'assigned' : 'updated',
+      touched,
+      actor,
+      assignee
+        ? { assigneeId: assignee.id, task: { id: task.id, title: task.title, dueAt: task.dueAt } }
+        : undefined,
+    );
     return task;
   }
 
@@ -1580,7 +1627,17 @@ export class IncidentService {
       by: by(actor),
       patch: {},
     }))!;
-    this.#emit(changes.assigneeName ? 'assigned' : 'updated', touched, actor);
+    await this.#emit(
+      changes.assigneeName && updated.assigneeId ? 'assigned' : 'updated',
+      touched,
+      actor,
+      changes.assigneeName && updated.assigneeId
+        ? {
+            assigneeId: updated.assigneeId,
+            task: { id: updated.id, title: updated.title, dueAt: updated.dueAt },
+          }
+        : undefined,
+    );
     return updated;
   }
 
@@ -1637,7 +1694,7 @@ export class IncidentService {
         value: value.value,
       },
     });
-    this.#emit('updated', (await this.store.incidents.get(incident.id))!, actor);
+    await this.#emit('updated', (await this.store.incidents.get(incident.id))!, actor);
     return added;
   }
 
@@ -1664,7 +1721,7 @@ export class IncidentService {
         value: o.value,
       },
     });
-    this.#emit('updated', updated, actor);
+    await this.#emit('updated', updated, actor);
   }
 
   /** Adds a note; a system owner may add notes to the incidents they see. */
@@ -1696,7 +1753,7 @@ export class IncidentService {
       by: note.authorName,
       patch: {},
     }))!;
-    this.#emit('updated', touched, actor);
+    await this.#emit('updated', touched, actor);
     return note;
   }
 
@@ -1754,7 +1811,7 @@ export class IncidentService {
       by: by(actor),
       patch: {},
     }))!;
-    this.#emit('updated', touched, actor);
+    await this.#emit('updated', touched, actor);
     return record;
   }
 
@@ -1927,7 +1984,7 @@ export class IncidentService {
         state: clock?.state,
       },
     });
-    this.#emit('updated', updated, actor);
+    await this.#emit('updated', updated, actor);
     return this.#detail(updated);
   }
 
