@@ -301,6 +301,19 @@ describe('an SSH brute force becomes an incident', () => {
     expect(accepted.body.alerts.map((a: Json) => a.id)).toContain(bruteB.id);
     expect((await api('GET', `/incidents/${incident.id}/proposals`, asha)).body).toEqual([]);
 
+    // one that does not belong is dismissed, and stays out
+    await bruteForce('198.51.100.50');
+    const stray = await alertOf(BRUTE_FORCE, '198.51.100.50');
+    const [proposal] = (await api('GET', `/alerts/${stray.id}/incident-proposals`, asha)).body
+      .proposals;
+    const dismissed = await api(
+      'POST',
+      `/incidents/${incident.id}/proposals/${proposal.id}/dismiss`,
+      asha,
+    );
+    expect(dismissed.body).toMatchObject({ status: 'dismissed', decidedBy: 'asha' });
+    expect((await api('GET', `/incidents/${incident.id}/proposals`, asha)).body).toEqual([]);
+
     // the brute force worked: a login from the same address is attached at once (sameSourceIp)
     await ingest([
       sshLine('Accepted password for root from 203.0.113.99 port 50111 ssh2', clock.now()),
@@ -545,6 +558,7 @@ describe('an SSH brute force becomes an incident', () => {
       'asha incident.duty.report',
       'asha incident.alert.attach',
       'asha incident.proposal.accept',
+      'asha incident.proposal.dismiss',
       'system incident.alert.auto-attach',
       'asha incident.split',
       'asha incident.merge',

@@ -17,6 +17,7 @@ import { AlertStream } from '../detection/stream.js';
 import { ImpactService } from '../impact/service.js';
 import { median } from './metrics.js';
 import { sightingsOf } from './observables.js';
+import { buildTimeline } from './timeline.js';
 import {
   IncidentService,
   incidentSettings,
@@ -282,6 +283,49 @@ describe('the pure parts', () => {
     expect(titleOfAlerts([{ ruleTitle: 'A' }, { ruleTitle: 'B' }, { ruleTitle: 'A' }])).toBe(
       'A and 1 more',
     );
+  });
+
+  it('orders the timeline, shows each audited action once and counts the events left out', () => {
+    const timeline = buildTimeline({
+      alerts: [],
+      events: [
+        {
+          seq: 2,
+          eventTime: '2026-11-25T03:00:02Z',
+          message: 'second',
+          fields: { 'host.name': 'web-1' },
+        },
+        { seq: 1, eventTime: '2026-11-25T03:00:01Z', message: 'first', fields: {} },
+      ] as unknown as EventRecord[],
+      eventsLeftOut: 48,
+      actions: [
+        {
+          at: '2026-11-25T03:00:01Z',
+          actorName: 'asha',
+          action: 'incident.status',
+          target: 'incident:b',
+          details: { summary: 'Status new → triage' },
+        },
+        {
+          at: '2026-11-25T03:00:03Z',
+          actorName: 'asha',
+          action: 'incident.note',
+          target: 'incident:a',
+          details: { summary: 'Note: x' },
+        },
+      ],
+      notes: [],
+      tasks: [],
+      evidence: [],
+      reports: [],
+      mergedNumbers: new Map([['incident:b', 'INC-2026-0002']]),
+    });
+    expect(timeline.map((t) => [t.kind, t.by, t.text])).toEqual([
+      ['event', null, 'first'],
+      ['action', 'asha', '[INC-2026-0002] Status new → triage'],
+      ['event', null, 'web-1: second'],
+      ['event', null, '… and 48 more events of the attached alerts (see each alert)'],
+    ]);
   });
 
   it('takes medians over what has happened', () => {

@@ -61,7 +61,7 @@ import { EvidenceFiles } from './evidence.js';
 import { IncidentGrouping } from './grouping.js';
 import { groupTimes, incidentTimes, type GroupTimes, type IncidentTimes } from './metrics.js';
 import { normaliseObservable, sightingsOf } from './observables.js';
-import { buildTimeline, type TimelineEntry } from './timeline.js';
+import { TIMELINE_EVENTS, buildTimeline, type TimelineEntry } from './timeline.js';
 
 /** The incident settings of the configuration (`incidents.*`). */
 export interface IncidentSettings {
@@ -730,8 +730,12 @@ export class IncidentService {
       this.store.incidents.mergedInto(id),
       this.#proposalViews({ incidentId: id, status: ['open'] }),
     ]);
-    const events = [...(await this.#eventsOf(alertRecords)).values()].flat();
-    const unique = [...new Map(events.map((e) => [e.seq, e])).values()];
+    const seqs = [...new Set(alertRecords.flatMap((a) => a.eventSeqs))].sort((a, b) => a - b);
+    const events: EventRecord[] = [];
+    for (const seq of seqs.slice(0, TIMELINE_EVENTS)) {
+      const e = await this.store.events.get(seq);
+      if (e) events.push(e);
+    }
     const actions = await this.store.incidents.auditOf(
       [target(incident), ...merged.map(target)],
       5000,
@@ -750,7 +754,8 @@ export class IncidentService {
       dutyReports,
       timeline: buildTimeline({
         alerts: alertRecords,
-        events: unique,
+        events,
+        eventsLeftOut: Math.max(0, seqs.length - TIMELINE_EVENTS),
         actions,
         notes,
         tasks,

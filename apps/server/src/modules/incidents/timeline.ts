@@ -46,7 +46,7 @@ const SHOWN_ELSEWHERE = new Set([
   'incident.task.create',
 ]);
 
-/** The events shown at most; the rest are counted in one line. */
+/** The events an incident's timeline shows at most (the earliest); the rest are counted. */
 export const TIMELINE_EVENTS = 200;
 const TEXT_MAX = 300;
 
@@ -65,7 +65,10 @@ const clip = (s: string) => (s.length > TEXT_MAX ? `${s.slice(0, TEXT_MAX - 1)}�
 
 export function buildTimeline(parts: {
   alerts: readonly AlertRecord[];
+  /** the first events of the attached alerts (at most TIMELINE_EVENTS) */
   events: readonly EventRecord[];
+  /** how many more events the alerts kept, not read */
+  eventsLeftOut: number;
   actions: readonly AuditedAction[];
   notes: readonly IncidentNote[];
   tasks: readonly IncidentTask[];
@@ -95,7 +98,7 @@ export function buildTimeline(parts: {
   const events = [...parts.events].sort((x, y) =>
     x.eventTime < y.eventTime ? -1 : x.eventTime > y.eventTime ? 1 : x.seq - y.seq,
   );
-  for (const e of events.slice(0, TIMELINE_EVENTS)) {
+  for (const e of events) {
     const host = typeof e.fields['host.name'] === 'string' ? `${e.fields['host.name']}: ` : '';
     out.push({
       at: e.eventTime,
@@ -105,16 +108,15 @@ export function buildTimeline(parts: {
       ref: String(e.seq),
     });
   }
-  if (events.length > TIMELINE_EVENTS) {
-    const last = events[events.length - 1]!;
+  const last = events.at(-1);
+  if (parts.eventsLeftOut > 0 && last)
     out.push({
       at: last.eventTime,
       kind: 'event',
       by: null,
-      text: `… and ${events.length - TIMELINE_EVENTS} more events of the attached alerts (see each alert)`,
+      text: `… and ${parts.eventsLeftOut} more events of the attached alerts (see each alert)`,
       ref: null,
     });
-  }
   for (const a of parts.actions) {
     if (SHOWN_ELSEWHERE.has(a.action)) continue;
     const summary = typeof a.details.summary === 'string' ? a.details.summary : a.action;
