@@ -846,6 +846,17 @@ export class IncidentRepository {
     return rows.map(toIncident);
   }
 
+  /** Whether any incident is open. */
+  async anyOpen(): Promise<boolean> {
+    const r = await this.db
+      .selectFrom('incidents')
+      .select('id')
+      .where('status', '!=', 'closed')
+      .limit(1)
+      .executeTakeFirst();
+    return r !== undefined;
+  }
+
   /** Alerts, assets, services, assignees and observables of an incident. */
   async links(id: string): Promise<IncidentLinks> {
     const [alerts, assets, services, assignees, observables] = await Promise.all([

@@ -7,6 +7,7 @@ import type { IncidentService, IncidentSettings } from './service.js';
 
 /** Alerts waiting to be grouped at most; beyond, the oldest are let go (and counted in the log). */
 const QUEUE_MAX = 10_000;
+const BATCH = 100;
 const SYSTEM: Actor = { principal: SYSTEM_PRINCIPAL, ip: null };
 
 /**
@@ -51,11 +52,16 @@ export class IncidentGrouping {
   }
 
   async #drain(): Promise<void> {
-    for (let alert = this.#queue.shift(); alert; alert = this.#queue.shift()) {
-      try {
-        await this.consider(alert);
-      } catch (err) {
-        this.log.error({ err, alert: alert.id }, 'incident grouping failed for an alert');
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.splice(0, BATCH);
+      // with no open incident there is nothing to group into: a busy detection costs one query
+      if (!(await this.store.incidents.anyOpen())) continue;
+      for (const alert of batch) {
+        try {
+          await this.consider(alert);
+        } catch (err) {
+          this.log.error({ err, alert: alert.id }, 'incident grouping failed for an alert');
+        }
       }
     }
   }
