@@ -150,6 +150,14 @@ describe('opening and changing', () => {
       { status: 'closed', resolution: 'false_positive' },
       system,
     );
+    const numbers = async (q: Partial<Parameters<IncidentService['list']>[0]>) =>
+      (await s.list({ limit: 10, ...q }, system)).incidents.map((i) => i.number);
+    expect(await numbers({ state: 'closed' })).toEqual([incident.number]);
+    expect(await numbers({ state: 'open' })).toEqual([]);
+    expect(await numbers({ state: 'closed', status: ['triage'] })).toEqual([]);
+    await expect(numbers({ status: ['done'] })).rejects.toMatchObject({
+      details: { field: 'status' },
+    });
     expect(closed.incident).toMatchObject({
       status: 'closed',
       acknowledgedAt: closed.incident.closedAt,

@@ -609,14 +609,19 @@ export class IncidentService {
     query: IncidentListQuery,
     actor: Actor,
   ): Promise<{ incidents: IncidentSummary[]; nextBefore: number | null }> {
-    const statuses = (query.status ?? []).map((s) => {
+    const named = (query.status ?? []).map((s) => {
       if (!(INCIDENT_STATUSES as readonly string[]).includes(s))
         throw invalid('status', `'${s}' is not a status; use ${INCIDENT_STATUSES.join(', ')}.`, s);
       return s as IncidentStatus;
     });
-    if (query.state === 'open')
-      statuses.push(...OPEN_STATUSES.filter((s) => !statuses.includes(s)));
-    if (query.state === 'closed' && !statuses.includes('closed')) statuses.push('closed');
+    // `state` narrows the statuses named (all of them when none is)
+    const inState = (s: IncidentStatus) =>
+      query.state === undefined || (query.state === 'closed') === (s === 'closed');
+    const statuses = (named.length > 0 ? named : query.state ? [...INCIDENT_STATUSES] : []).filter(
+      inState,
+    );
+    if (query.state !== undefined && statuses.length === 0)
+      return { incidents: [], nextBefore: null };
     const clockState = query.clock;
     if (clockState !== undefined && !(CLOCK_STATES as readonly string[]).includes(clockState))
       throw invalid(
