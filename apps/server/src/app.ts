@@ -41,6 +41,8 @@ import { playbookRoutes } from './modules/playbooks/routes.js';
 import type { ResponseServices } from './modules/response/index.js';
 import { settingsRoutes } from './modules/settings/routes.js';
 import type { SettingsService } from './modules/settings/service.js';
+import { reportRoutes } from './modules/reports/routes.js';
+import type { IncidentReports } from './modules/reports/service.js';
 import type { Services } from './services.js';
 
 export interface AppDeps {
@@ -57,6 +59,7 @@ export interface AppDeps {
   /** playbooks, the block list and notifications */
   response: ResponseServices;
   settings: SettingsService;
+  reports: IncidentReports;
   /** pino options; tests pass `false` */
   logger?: boolean | object;
   /** the dashboard's built files (default: apps/web/dist beside this package); null serves none */
@@ -193,6 +196,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       await api.register(blocklistRoutes(deps.response.blocklist));
       await api.register(notificationRoutes(deps.response.notifications));
       await api.register(settingsRoutes(deps.settings));
+      await api.register(reportRoutes(deps.reports));
     },
     { prefix: '/api/v1' },
   );

@@ -26,6 +26,7 @@ import { IncidentService, incidentSettings } from './modules/incidents/service.j
 import { AssetDirectory, AssetDiscovery } from './modules/assets/directory.js';
 import { createResponse, type ResponseServices } from './modules/response/index.js';
 import { SettingsService } from './modules/settings/service.js';
+import { IncidentReports } from './modules/reports/service.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -52,6 +53,8 @@ export interface RunningServer {
   response: ResponseServices;
   /** settings changed at run time: the reporting organisation and point of contact */
   settings: SettingsService;
+  /** an incident's CERT-In, DPDP and post-incident reports */
+  reports: IncidentReports;
   /** set on the first start of an empty database */
   initialAdmin: { username: string; password: string; generated: boolean } | null;
   close(): Promise<void>;
@@ -165,6 +168,33 @@ export async function startServer(
       alerts: detecting.stream,
       log: { error: (obj, msg) => log.error(obj, msg) },
     });
+    response.connectIncidents({
+      get: async (id) => {
+        const { incident, assets: affected } = await incidents.get(id);
+        return { ...incident, assetIds: affected.map((a) => a.assetId) };
+      },
+      incidentForAlert: (alertId, actor) => incidents.incidentForAlert(alertId, actor),
+      addTask: (id, task, actor) => incidents.addTask(id, task, actor),
+      assignOwnersOfAffectedAssets: (id, actor) =>
+        incidents.assignOwnersOfAffectedAssets(id, actor),
+      onChange: (listener) => incidents.onChange(listener),
+      onClockWarning: (listener) => incidents.onClockWarning(listener),
+    });
+    const reports = new IncidentReports({
+      incidents,
+      store,
+      settings,
+      audit: services.audit,
+      ruleDescription: (ruleId) => {
+        try {
+          return rules.get(ruleId).description;
+        } catch {
+          return null; // the rule was deleted since the alert
+        }
+      },
+      archive,
+      clock,
+    });
     pipeline.onCommitted(() => detection.notify());
     let syslog: SyslogListeners | undefined;
     const app = await buildApp({
@@ -200,6 +230,7 @@ export async function startServer(
       incidents,
       response,
       settings,
+      reports,
       ...(options.logger !== undefined && { logger: options.logger }),
     });
     log = app.log;
@@ -304,6 +335,7 @@ export async function startServer(
       incidents,
       response,
       settings,
+      reports,
       initialAdmin,
       close: () =>
         (closing ??= (async () => {

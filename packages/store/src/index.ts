@@ -6,5 +6,6 @@ export * from './event-search.js';
 export * from './detection-repositories.js';
 export * from './asset-repositories.js';
 export * from './settings-repository.js';
+export * from './incident-report-details-repository.js';
 export * from './response-repositories.js';
 export * from './incident-repositories.js';

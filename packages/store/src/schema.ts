@@ -40,6 +40,7 @@ export interface Database {
   incident_proposals: IncidentProposalsTable;
   incident_state: IncidentStateTable;
   settings: SettingsTable;
+  incident_report_details: IncidentReportDetailsTable;
 }
 
 export interface UsersTable {
@@ -615,6 +616,14 @@ export interface NotificationDeliveriesTable {
 export interface SettingsTable {
   /** a settings section, e.g. `reporting` */
   key: string;
+  /** JSON */
+  value: string;
+  updated_by: string;
+  updated_at: string;
+}
+
+export interface IncidentReportDetailsTable {
+  incident_id: string;
   /** JSON */
   value: string;
   updated_by: string;

@@ -63,6 +63,7 @@ import type {
   UserRepository,
 } from './repositories.js';
 import { SettingsRepository } from './settings-repository.js';
+import { IncidentReportDetailsRepository } from './incident-report-details-repository.js';
 import type { Database } from './schema.js';
 
 export interface SqliteStoreOptions {
@@ -290,6 +291,7 @@ export class Store {
   readonly notificationChannels: NotificationChannelRepository;
   readonly notificationDeliveries: NotificationDeliveryRepository;
   readonly settings: SettingsRepository;
+  readonly incidentReportDetails: IncidentReportDetailsRepository;
   readonly #migrator: Migrator;
 
   private constructor(
@@ -319,6 +321,7 @@ export class Store {
     this.notificationChannels = new NotificationChannelRepository(db);
     this.notificationDeliveries = new NotificationDeliveryRepository(db);
     this.settings = new SettingsRepository(db);
+    this.incidentReportDetails = new IncidentReportDetailsRepository(db);
     const migrations = migrationsFor(dialect);
     const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
     this.#migrator = new Migrator({ db, provider, migrationTableName: 'schema_migrations' });

@@ -8,6 +8,7 @@ import { alertAssets } from './0006-alert-assets.js';
 import { incidents } from './0007-incidents.js';
 import { response } from './0008-response.js';
 import { settings } from './0009-settings.js';
+import { incidentReportDetails } from './0010-incident-report-details.js';
 
 /** A migration gets the dialect helper so it can stay dialect-neutral. */
 export interface VersionedMigration {
@@ -25,6 +26,7 @@ export const MIGRATIONS: VersionedMigration[] = [
   incidents,
   response,
   settings,
+  incidentReportDetails,
 ];
 
 export function migrationsFor(dialect: DialectHelper): Record<string, Migration> {
