@@ -24,7 +24,7 @@ export const cameraVendorC2: Scenario = {
     const cameras = city.devices
       .filter((d) => d.role === 'camera' && d.vendor === MANAGED_CAMERA_VENDOR)
       .slice(0, FLEET);
-    const c2 = outsider(dice, '203.0.113');
+    const c2 = outsider(dice, 'camera-vendor-c2');
     const domain = `${dice.pick(WORDS)}-${dice.hex(6)}.firmware-update.example`;
     const steps: ScenarioStep[] = [];
     /** A TLS session to the command-and-control server as Zeek logs it: ssl.log, then conn.log. */

@@ -17,7 +17,7 @@ export const certificatesExfiltration: Scenario = {
     const dice = new Dice(seed);
     const db = device(city, TARGET);
     const jump = device(city, STOLEN_KEY_FROM);
-    const drop = outsider(dice, '203.0.113');
+    const drop = outsider(dice, 'certificates-exfiltration');
     const dumpFile = `/var/tmp/.cache/cr-${dice.hex(6)}.dump`;
     const linux = (
       offsetMs: number,

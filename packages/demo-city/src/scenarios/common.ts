@@ -8,9 +8,21 @@ export function device(city: DemoCity, name: string): Device {
   return d;
 }
 
-/** An address in a documentation or benchmarking range, so no real party is named as an attacker. */
-export function outsider(dice: Dice, prefix: '203.0.113' | '198.51.100'): string {
-  return `${prefix}.${dice.int(2, 254)}`;
+/**
+ * Where each scenario's attacker comes from: documentation ranges, so no real party is named,
+ * and a slice of its own per scenario, so the indicators one drill leaves on the server never
+ * name the attacker of another.
+ */
+const OUTSIDERS = {
+  'ssh-brute-force': ['203.0.113', 2, 62],
+  'camera-vendor-c2': ['203.0.113', 66, 126],
+  'certificates-exfiltration': ['203.0.113', 130, 190],
+  'property-tax-defacement': ['198.51.100', 2, 126],
+} as const;
+
+export function outsider(dice: Dice, scenario: keyof typeof OUTSIDERS): string {
+  const [prefix, first, last] = OUTSIDERS[scenario];
+  return `${prefix}.${dice.int(first, last)}`;
 }
 
 /** `count` different addresses of the 198.18.0.0/15 benchmarking range (a botnet). */

@@ -30,7 +30,7 @@ export const propertyTaxDefacement: Scenario = {
   build(city, seed) {
     const dice = new Dice(seed);
     const host = device(city, TARGET).name;
-    const attacker = outsider(dice, '198.51.100');
+    const attacker = outsider(dice, 'property-tax-defacement');
     const agent = 'Mozilla/5.0 (X11; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/115.0';
     const shell = `/uploads/documents/receipt_${dice.int(1000, 9999)}.php`;
     const request = (

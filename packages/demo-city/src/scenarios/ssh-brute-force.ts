@@ -14,7 +14,7 @@ export const sshBruteForce: Scenario = {
   build(city, seed) {
     const dice = new Dice(seed);
     const host = device(city, TARGET).name;
-    const attacker = outsider(dice, '203.0.113');
+    const attacker = outsider(dice, 'ssh-brute-force');
     const steps: ScenarioStep[] = [];
     const users = ['root', 'admin', 'ubuntu'];
     for (let i = 0; i < 26; i++) {
