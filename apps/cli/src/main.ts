@@ -5,6 +5,7 @@ import { registerAssetsCommand, registerServicesCommand } from './commands/asset
 import { registerArchiveCommand } from './commands/archive.js';
 import { registerAuditCommand } from './commands/audit.js';
 import { registerDeadLetterCommand } from './commands/deadletter.js';
+import { registerDemoCommand } from './commands/demo.js';
 import { registerDetectCommand } from './commands/detect.js';
 import { registerIndicatorsCommand } from './commands/indicators.js';
 import { registerImpactCommand } from './commands/impact.js';
@@ -17,6 +18,7 @@ import { registerRulesImportCommand } from './commands/rules-import.js';
 import { registerSearchCommand } from './commands/search.js';
 import { registerServeCommand } from './commands/serve.js';
 import { registerSettingsCommand } from './commands/settings.js';
+import { registerSimulateCommand } from './commands/simulate.js';
 import { registerUserCommand } from './commands/user.js';
 
 // Each noun lives in ./commands/<noun>.ts and exports a `register…Command(program)` function.
@@ -56,5 +58,7 @@ registerIncidentsCommand(program);
 registerPlaybooksCommand(program);
 
 registerSettingsCommand(program);
+registerDemoCommand(program);
+registerSimulateCommand(program);
 
 await program.parseAsync(process.argv);

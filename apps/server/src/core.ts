@@ -64,3 +64,4 @@ export {
   type ReportingSettingsInput,
   type SettingsView,
 } from './modules/settings/service.js';
+export * from './modules/demo/index.js';

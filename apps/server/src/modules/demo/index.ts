@@ -1,0 +1,16 @@
+export { loadDemoCity, type DemoLoadResult } from './load.js';
+export {
+  NetworkSink,
+  PipelineSink,
+  SinkError,
+  type LineSink,
+  type NetworkSinkOptions,
+  type SinkStats,
+} from './sink.js';
+export {
+  simulate,
+  linesDue,
+  type SimulationOptions,
+  type SimulationProgress,
+  type SimulationSummary,
+} from './simulate.js';
