@@ -7,6 +7,7 @@ import { registerAuditCommand } from './commands/audit.js';
 import { registerDeadLetterCommand } from './commands/deadletter.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerDetectCommand } from './commands/detect.js';
+import { registerDrillCommand } from './commands/drill.js';
 import { registerIndicatorsCommand } from './commands/indicators.js';
 import { registerImpactCommand } from './commands/impact.js';
 import { registerIncidentsCommand } from './commands/incidents.js';
@@ -60,5 +61,6 @@ registerPlaybooksCommand(program);
 registerSettingsCommand(program);
 registerDemoCommand(program);
 registerSimulateCommand(program);
+registerDrillCommand(program);
 
 await program.parseAsync(process.argv);

@@ -41,11 +41,12 @@ export interface ServeProcess {
 export async function startServe(
   cwd: string,
   env: Record<string, string> = {},
+  args: string[] = [],
 ): Promise<ServeProcess> {
   const { spawn } = await import('node:child_process');
   const child = spawn(
     process.execPath,
-    [PRAHARI_BIN, 'serve', '--port', '0', '--log-level', 'warn'],
+    [PRAHARI_BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args],
     {
       cwd,
       env: {

@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
+import { systemClock } from '@prahari/core';
+import { DEFAULT_SEED, demoCity } from '@prahari/demo-city';
 import { StartupError } from '@prahari/server/core';
 import type { RunningServer } from '@prahari/server';
 import { cliConfig, globalOptions, reportErrors } from '../context.js';
 import { fail } from '../output.js';
+import { intFlag } from './simulate.js';
 
 /** What detection runs with, and how to add SigmaHQ's rules when only the city rules are there. */
 function detectionLine(server: RunningServer): string {
@@ -22,16 +25,39 @@ export function registerServeCommand(program: Command): void {
     .option('--host <address>', 'address to listen on (server.host)')
     .option('--port <port>', 'HTTP port (server.port)')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or trace (server.logLevel)')
+    .option(
+      '--demo',
+      'load the Demo City (once) and run its background traffic in this process: a living city to look at',
+    )
+    .option('--demo-rate <eps>', 'demo background events per second', '20')
+    .option('--demo-seed <n>', 'which Demo City', String(DEFAULT_SEED))
     .action(
       reportErrors(
-        async (options: { host?: string; port?: string; logLevel?: string }, command: Command) => {
+        async (
+          options: {
+            host?: string;
+            port?: string;
+            logLevel?: string;
+            demo?: boolean;
+            demoRate: string;
+            demoSeed: string;
+          },
+          command: Command,
+        ) => {
           const config = cliConfig(globalOptions(command), {
             'server.host': options.host,
             'server.port': options.port,
             'server.logLevel': options.logLevel,
           });
+          const demoRate = intFlag(options.demoRate, '--demo-rate', 1);
+          const demoSeed = intFlag(options.demoSeed, '--demo-seed', 0);
           // The HTTP server is loaded only here, so other commands start quickly.
-          const { startServer } = await import('@prahari/server');
+          const { startServer, startDemo, demoPlaceholders } = await import('@prahari/server');
+          if (options.demo)
+            config.detection.placeholders = demoPlaceholders(
+              config.detection.placeholders,
+              demoCity(demoSeed),
+            );
           let server;
           try {
             server = await startServer(config);
@@ -70,17 +96,36 @@ export function registerServeCommand(program: Command): void {
               '',
             );
           }
+          const demo = options.demo
+            ? await startDemo(
+                {
+                  store: server.store,
+                  users: server.services.users,
+                  assets: server.assets.service,
+                  pipeline: server.pipeline,
+                  log: server.app.log,
+                },
+                { seed: demoSeed, rate: demoRate, clock: systemClock },
+              )
+            : null;
+          if (demo)
+            lines.push(
+              `Demo City: ${demo.city.assets.length} assets, ${demo.city.services.length} city services${demo.load.imported ? ' (loaded now)' : ''}; background traffic at ${demoRate} events/s (listener "demo").`,
+              `Drill an attack: npx prahari apikey create drill --role analyst, then npx prahari drill all --server ${server.url} --api-key KEY`,
+            );
           process.stdout.write(`${lines.join('\n')}\n`);
 
           const shutdown = (signal: string) => {
             process.stdout.write(`\n${signal}: stopping Prahari…\n`);
-            server.close().then(
-              () => process.exit(0),
-              (err: unknown) => {
-                process.stderr.write(`error while stopping: ${String(err)}\n`);
-                process.exit(1);
-              },
-            );
+            (demo ? demo.stop() : Promise.resolve())
+              .then(() => server.close())
+              .then(
+                () => process.exit(0),
+                (err: unknown) => {
+                  process.stderr.write(`error while stopping: ${String(err)}\n`);
+                  process.exit(1);
+                },
+              );
           };
           process.once('SIGTERM', () => shutdown('SIGTERM'));
           process.once('SIGINT', () => shutdown('SIGINT'));

@@ -14,3 +14,11 @@ export {
   type SimulationProgress,
   type SimulationSummary,
 } from './simulate.js';
+export {
+  runDrill,
+  DrillError,
+  type DrillOptions,
+  type DrillProgress,
+  type DrillReport,
+} from './drill.js';
+export { startDemo, demoPlaceholders, type RunningDemo, type DemoOptions } from './demo.js';

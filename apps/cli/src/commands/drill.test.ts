@@ -1,0 +1,76 @@
+/**
+ * A drill from the command line, run as the built binary against `prahari serve --demo`: the
+ * server loads the Demo City and runs its traffic, the drill sends an attack over the real
+ * listeners and prints the score; a restart keeps the city as it is.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoCity } from '@prahari/demo-city';
+import { runPrahari, startServe, type ServeProcess } from '../testing.js';
+
+const city = demoCity();
+let dir: string;
+const prahari = (args: string[], env: Record<string, string> = {}) =>
+  runPrahari(dir, args, { timeoutMs: 120_000, env });
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'prahari-drill-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('a server started with --demo', () => {
+  let serve: ServeProcess;
+  let key: string;
+
+  beforeAll(async () => {
+    serve = await startServe(dir, {}, ['--demo', '--demo-rate', '50']);
+    const created = prahari(['apikey', 'create', 'drill', '--role', 'analyst', '--json']);
+    key = (JSON.parse(created.stdout) as { secret: string }).secret;
+  });
+  afterAll(() => serve?.stop());
+
+  it('loads the city, runs its traffic, and says how to drill it', () => {
+    expect(serve.output()).toContain(
+      `Demo City: ${city.assets.length} assets, ${city.services.length} city services (loaded now); background traffic at 50 events/s`,
+    );
+    expect(serve.output()).toContain(`npx prahari drill all --server ${serve.url}`);
+  });
+
+  it('drills a scenario and reports it detected, with the time to each alert', () => {
+    const res = prahari(
+      ['drill', 'water-plc-modbus', '--server', serve.url, '--speed', '50', '--seed', '3'],
+      { PRAHARI_API_KEY: key },
+    );
+    expect(res.code, `${res.stdout}\n${res.stderr}`).toBe(0);
+    expect(res.stdout).toContain(
+      'Modbus writes to a water PLC from an unknown host [water-plc-modbus]: DETECTED',
+    );
+    expect(res.stdout).toMatch(
+      /✔ Burst of Modbus Writes to One Controller \(high\) — 1\/1 alert, first after [\d.]+ s/,
+    );
+    expect(res.stdout).toContain('1 of 1 scenario(s) detected');
+    expect(res.stdout).toContain('0 unexpected high or critical alert(s)');
+  });
+
+  it('refuses a drill without a key or of an unknown scenario, saying what to do', () => {
+    const noKey = prahari(['drill', 'all', '--server', serve.url]);
+    expect(noKey.code).toBe(2);
+    expect(noKey.stderr).toContain('prahari apikey create drill --role analyst');
+    const unknown = prahari(['drill', 'nope', '--server', serve.url, '--api-key', key]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("There is no scenario 'nope'");
+  });
+
+  it('keeps the city as it is when started again', async () => {
+    await serve.stop();
+    serve = await startServe(dir, {}, ['--demo']);
+    expect(serve.output()).toContain(`Demo City: ${city.assets.length} assets`);
+    expect(serve.output()).not.toContain('(loaded now)');
+    const list = prahari(['assets', 'list', '--limit', '1000', '--json']);
+    expect((JSON.parse(list.stdout) as { assets: unknown[] }).assets.length).toBe(
+      city.assets.length,
+    );
+  });
+});

@@ -1,0 +1,79 @@
+/**
+ * Demo mode: a server that shows a living city on first start. The Demo City is loaded into the
+ * register (once), and its background traffic runs in this process into the ingest pipeline,
+ * under the listener name `demo`, at a modest rate.
+ */
+import { SYSTEM_PRINCIPAL, type Clock } from '@prahari/core';
+import { TelemetryGenerator, demoCity, type DemoCity } from '@prahari/demo-city';
+import type { Store } from '@prahari/store';
+import type { AssetService } from '../assets/service.js';
+import type { IngestPipeline } from '../ingest/pipeline.js';
+import type { UserService } from '../users/service.js';
+import { loadDemoCity, type DemoLoadResult } from './load.js';
+import { PipelineSink } from './sink.js';
+import { simulate, type SimulationSummary } from './simulate.js';
+
+export interface DemoOptions {
+  seed: number;
+  /** background events per second */
+  rate: number;
+  clock: Clock;
+}
+
+export interface RunningDemo {
+  city: DemoCity;
+  load: DemoLoadResult;
+  /** stops the traffic; resolves once what was sent is stored (null if it had failed) */
+  stop(): Promise<SimulationSummary | null>;
+}
+
+/**
+ * The rules' placeholders with the Demo City's values filled in where the operator set none:
+ * its SCADA masters and camera networks, so the city rules judge its traffic correctly.
+ */
+export function demoPlaceholders(
+  configured: Readonly<Record<string, string[]>>,
+  city: DemoCity,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = { ...configured };
+  for (const [name, values] of Object.entries(city.placeholders))
+    if (!out[name]?.length) out[name] = [...values];
+  return out;
+}
+
+/** Loads the city (when the register does not hold it yet) and starts its background traffic. */
+export async function startDemo(
+  deps: {
+    store: Pick<Store, 'assets'>;
+    users: UserService;
+    assets: AssetService;
+    pipeline: Pick<IngestPipeline, 'submit'>;
+    log: { error(obj: object, msg: string): void };
+  },
+  options: DemoOptions,
+): Promise<RunningDemo> {
+  const city = demoCity(options.seed);
+  const load = await loadDemoCity(deps, { principal: SYSTEM_PRINCIPAL, ip: null }, city);
+  const controller = new AbortController();
+  const traffic = simulate(
+    new TelemetryGenerator(city),
+    new PipelineSink(deps.pipeline, options.clock, 'demo'),
+    {
+      rate: options.rate,
+      durationSeconds: null,
+      clock: options.clock,
+      signal: controller.signal,
+    },
+  ).catch((err: unknown) => {
+    deps.log.error({ err }, 'demo traffic stopped');
+    return null;
+  });
+  return {
+    city,
+    load,
+    stop: () => {
+      controller.abort();
+      return traffic;
+    },
+  };
+}
