@@ -65,3 +65,4 @@ export {
   type SettingsView,
 } from './modules/settings/service.js';
 export * from './modules/demo/index.js';
+export { IncidentReports, REPORT_NAMES, type ReportName } from './modules/reports/service.js';

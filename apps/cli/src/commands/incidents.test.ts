@@ -1,5 +1,5 @@
 /** `prahari incidents`, run as the built binary on a scratch data directory and against a server. */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -177,5 +177,22 @@ describe('prahari incidents --server', { timeout: 120_000 }, () => {
     const local = prahari(['incidents', 'note', 'INC-2026-0002', 'x']);
     expect(local.code).not.toBe(0);
     expect(local.stderr).toMatch(/--server URL --api-key KEY/);
+
+    // the CERT-In report, written where the CISO wants it; the server writes reports
+    const pdf = join(dir, 'cert-in.pdf');
+    const report = prahari([
+      'incidents',
+      'report',
+      'INC-2026-0002',
+      'cert-in.pdf',
+      '--out',
+      pdf,
+      ...remote,
+    ]);
+    expect(report.code, report.stderr).toBe(0);
+    expect(readFileSync(pdf).subarray(0, 5).toString()).toBe('%PDF-');
+    expect(prahari(['incidents', 'report', 'INC-2026-0002', 'cert-in.pdf']).stderr).toMatch(
+      /written by the running server/,
+    );
   });
 });

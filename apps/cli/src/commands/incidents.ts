@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { systemClock, type LegalClock } from '@prahari/core';
@@ -8,13 +9,14 @@ import {
   IncidentService,
   InstanceLock,
   incidentSettings,
+  REPORT_NAMES,
   type IncidentDetail,
   type IncidentSummary,
 } from '@prahari/server/core';
 import type { IncidentTask, IncidentNote } from '@prahari/store';
 import { cliPrincipal, globalOptions, reportErrors, withServices } from '../context.js';
 import { fail, printJson, printTable } from '../output.js';
-import { callServer, remoteFrom, type RemoteOptions } from '../remote.js';
+import { callServer, downloadFromServer, remoteFrom, type RemoteOptions } from '../remote.js';
 import { isoOrFail } from './search.js';
 
 type IncidentPage = { incidents: IncidentSummary[]; nextBefore: number | null };
@@ -585,5 +587,30 @@ export function registerIncidentsCommand(program: Command): void {
         process.stdout.write(`${d.incident.number}: ${clock ? clockLine(clock) : duty}\n`);
       },
     ),
+  );
+
+  remoteOptions(
+    incidents
+      .command('report <incident> <report>')
+      .description(
+        `write a report of the incident to a file: ${REPORT_NAMES.join(', ')} (cert-in.zip bundles the PDF, JSON and the archive's log lines with SHA-256 sums)`,
+      )
+      .option('--out <file>', 'where to write it (default: the name the server gives, here)'),
+  ).action(
+    reportErrors(async (ref: string, report: string, options: RemoteOptions & { out?: string }) => {
+      if (!(REPORT_NAMES as readonly string[]).includes(report))
+        fail(`Unknown report '${report}': one of ${REPORT_NAMES.join(', ')}.`);
+      const server = remoteFrom(options);
+      // The server holds the raw archive the CERT-In bundle reads, so it writes the reports.
+      if (!server)
+        fail('Reports are written by the running server: add --server URL --api-key KEY.');
+      const file = await downloadFromServer(
+        server,
+        `/api/v1/incidents/${enc(ref)}/reports/${report}`,
+      );
+      const out = options.out ?? file.fileName ?? `${ref}-${report}`;
+      writeFileSync(out, file.bytes);
+      process.stdout.write(`${out}: ${file.bytes.length} bytes\n`);
+    }),
   );
 }
