@@ -10,6 +10,7 @@ const benches = [
   'apps/server/dist/bench.js',
   'apps/server/dist/detection-bench.js',
   'apps/server/dist/modules/indicators/bench.js',
+  'apps/server/dist/demo-bench.js',
 ];
 let failed = false;
 for (const bench of benches) {
