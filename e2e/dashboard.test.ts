@@ -166,7 +166,16 @@ describe.skipIf(missing !== null && !process.env.CI)(
       const menu = page.getByRole('navigation', { name: 'Main' });
       await expect
         .poll(() => menu.getByRole('link').allTextContents())
-        .toEqual(['Overview', 'Alerts', 'Events', 'Rules', 'Indicators', 'Settings', 'My account']);
+        .toEqual([
+          'Overview',
+          'Alerts',
+          'Events',
+          'Assets',
+          'Rules',
+          'Indicators',
+          'Settings',
+          'My account',
+        ]);
       expect(await page.getByRole('heading', { name: 'Overview' }).isVisible()).toBe(true);
       await page.getByRole('button', { name: 'Log out' }).click();
       await page.getByText('You have logged out.').waitFor();

@@ -7,6 +7,7 @@ import { SessionProvider, useMe, useSession } from './session';
 import { AlertStreamProvider, useAlertStream } from './stream';
 import { AccountView } from './views/Account';
 import { AlertsView } from './views/alerts/AlertsView';
+import { AssetsView } from './views/assets/AssetsView';
 import { AuditView } from './views/Audit';
 import { EventsView } from './views/events/EventsView';
 import { IndicatorsView } from './views/Indicators';
@@ -26,6 +27,7 @@ const NAV: NavItem[] = [
   { path: '/overview', label: 'Overview', allowed: can.read, view: () => <Overview /> },
   { path: '/alerts', label: 'Alerts', allowed: can.read, view: () => <AlertsView /> },
   { path: '/events', label: 'Events', allowed: can.read, view: () => <EventsView /> },
+  { path: '/assets', label: 'Assets', allowed: can.assets, view: () => <AssetsView /> },
   { path: '/rules', label: 'Rules', allowed: can.read, view: () => <RulesView /> },
   { path: '/indicators', label: 'Indicators', allowed: can.read, view: () => <IndicatorsView /> },
   { path: '/settings', label: 'Settings', allowed: can.read, view: () => <SettingsView /> },
@@ -34,7 +36,7 @@ const NAV: NavItem[] = [
 ];
 
 /** Features of Prahari that are not built yet: named in the menu, with no page behind them. */
-const COMING = ['Incidents', 'Assets'];
+const COMING = ['Incidents'];
 
 export function App() {
   return (

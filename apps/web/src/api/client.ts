@@ -16,14 +16,19 @@ export class ApiError extends Error {
 /** Fired on window when the server no longer knows our session; the app goes back to login. */
 export const SESSION_LOST = 'prahari:session-lost';
 
-export type Query = Record<string, string | number | boolean | null | undefined>;
+export type Query = Record<
+  string,
+  string | number | boolean | null | undefined | readonly (string | number)[]
+>;
 
-/** `?a=1&b=x` from the defined, non-empty values. */
+/** `?a=1&b=x&k=1&k=2` from the defined, non-empty values; a list repeats its key. */
 export function queryString(query: Query = {}): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query)) {
     if (value === undefined || value === null || value === '') continue;
-    params.set(key, String(value));
+    if (Array.isArray(value))
+      for (const v of value as (string | number)[]) params.append(key, String(v));
+    else params.set(key, String(value));
   }
   const s = params.toString();
   return s ? `?${s}` : '';

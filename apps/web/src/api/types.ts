@@ -299,3 +299,337 @@ export const PARSERS = [
 ] as const;
 
 export const LEVELS = ['critical', 'high', 'medium', 'low', 'informational'] as const;
+
+// ---- The asset register and cascading impact (/assets, /services, /asset-edges, /impact) ----
+
+export const ASSET_KINDS = [
+  'server',
+  'workstation',
+  'network_device',
+  'firewall',
+  'camera',
+  'nvr_vms',
+  'traffic_controller',
+  'plc_rtu',
+  'scada_server',
+  'hmi',
+  'sensor',
+  'wifi_ap',
+  'web_application',
+  'database',
+  'cloud_service',
+  'payment_gateway',
+  'power_feeder',
+  'ups',
+  'other',
+] as const;
+export const ASSET_ZONES = ['it', 'ot', 'iot', 'dmz', 'cloud'] as const;
+export type AssetStatus = 'active' | 'discovered' | 'retired';
+export type EdgeType = 'depends_on' | 'powered_by' | 'network_via' | 'data_from' | 'supports';
+export const EDGE_TYPES: readonly EdgeType[] = [
+  'depends_on',
+  'powered_by',
+  'network_via',
+  'data_from',
+  'supports',
+];
+
+/** What each criticality means: the server's words (apps/server assets/validate.ts). */
+export const CRITICALITY_MEANING: Readonly<Record<number, string>> = {
+  5: 'life/safety or a city-wide service (water SCADA, ICCC core, emergency dispatch)',
+  4: 'an essential service for many citizens, or much personal data (payment gateway, citizen database)',
+  3: 'an important departmental system with a workaround (property-tax portal, a camera)',
+  2: 'limited impact: one office, one kiosk, one workstation',
+  1: 'test or lab, no production role',
+};
+
+/** What each citizen-impact level of a city service means: the server's words. */
+export const CITIZEN_IMPACT_MEANING: Readonly<Record<number, string>> = {
+  5: 'life/safety or the whole city (water supply, emergency response)',
+  4: 'an essential service to a large population (traffic control, street lighting, power)',
+  3: 'an important service with workarounds (property tax, certificates, grievances)',
+  2: 'a convenience (public Wi-Fi, information kiosks)',
+  1: 'negligible or internal only',
+};
+
+export interface OpenService {
+  protocol: string;
+  port: number;
+  state: string;
+  service: string | null;
+  product: string | null;
+  version: string | null;
+  extraInfo: string | null;
+  cpe: string[];
+  seenAt: string;
+}
+
+export interface Asset {
+  id: string;
+  name: string;
+  kind: string;
+  zone: string | null;
+  department: string | null;
+  ownerId: string | null;
+  ownerName: string | null;
+  criticality: number | null;
+  description: string | null;
+  vendor: string | null;
+  product: string | null;
+  version: string | null;
+  cpe: string | null;
+  ward: string | null;
+  site: string | null;
+  latitude: number | null;
+  longitude: number | null;
+  tags: string[];
+  personalData: boolean;
+  internetExposed: boolean;
+  status: AssetStatus;
+  source: string;
+  osGuess: string | null;
+  openServices: OpenService[];
+  firstSeen: string | null;
+  lastSeen: string | null;
+  ips: string[];
+  macs: string[];
+  hostnames: string[];
+  createdBy: string;
+  createdAt: string;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+export interface CityService {
+  id: string;
+  name: string;
+  description: string | null;
+  citizenImpact: number;
+  populationServed: number | null;
+  mtdMinutes: number | null;
+  department: string | null;
+  ownerId: string | null;
+  ownerName: string | null;
+  createdBy: string;
+  createdAt: string;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+export interface AssetEdge {
+  id: string;
+  fromId: string;
+  toId: string;
+  type: EdgeType;
+  fromName: string;
+  toName: string;
+  toKind: 'asset' | 'service';
+  timeToImpactMinutes: number | null;
+  redundancyGroup: string | null;
+  redundancyK: number | null;
+  note: string | null;
+}
+
+export interface AssetDetail {
+  asset: Asset;
+  addresses: { type: string; value: string; label: string | null }[];
+  /** what this asset needs, and the services it supports */
+  edgesOut: AssetEdge[];
+  /** what needs this asset */
+  edgesIn: AssetEdge[];
+  services: CityService[];
+}
+
+export interface ServiceDetail {
+  service: CityService;
+  supportedBy: AssetEdge[];
+}
+
+export type NodeKind = 'asset' | 'service';
+
+export interface OpenAlerts {
+  count: number;
+  maxLevel: string;
+}
+
+export interface RiskComponent {
+  value: number;
+  weight: number;
+  points: number;
+  detail: string;
+}
+
+export interface RiskEntry {
+  rank: number;
+  id: string;
+  name: string;
+  kind?: string;
+  score: number;
+  components: Record<
+    'criticality' | 'exposure' | 'personalData' | 'alerts' | 'downstream',
+    RiskComponent
+  >;
+  servicesDown: string[];
+  openAlerts: OpenAlerts | null;
+}
+
+/** An edge as the impact engine holds it: `from` the dependent (or the supporting asset). */
+export interface ImpactEdge {
+  from: string;
+  to: string;
+  type: EdgeType;
+  timeToImpactMinutes?: number | null;
+  redundancy?: { group: string; k?: number | null } | null;
+}
+
+export interface ImpactStep {
+  dependency: string;
+  dependent: string;
+  edge: ImpactEdge;
+  dependencyFailedAt: number;
+  at: number;
+  redundancy?: { group: string; k: number; n: number; lost: string[] };
+}
+
+export interface AffectedNode {
+  id: string;
+  name: string;
+  kind: NodeKind;
+  /** minutes after the failure when it stops */
+  at: number;
+  root: boolean;
+  cause: ImpactStep | null;
+  depth: number;
+  path?: ImpactStep[];
+}
+
+export interface RedundancyHold {
+  id: string;
+  name: string;
+  kind: NodeKind;
+  group: string;
+  k: number;
+  n: number;
+  lost: string[];
+  working: number;
+}
+
+export interface BlastRadius {
+  roots: { id: string; at: number; reason?: string }[];
+  horizonMinutes: number | null;
+  affected: AffectedNode[];
+  assetsAffected: number;
+  servicesAffected: number;
+  survived: RedundancyHold[];
+}
+
+export interface TimelineEvent {
+  at: number;
+  kind: 'root' | 'degraded' | 'down' | 'mtd_exceeded';
+  id: string;
+  name: string;
+  nodeKind: NodeKind;
+  text: string;
+}
+
+export interface ServiceOutcome {
+  id: string;
+  name: string;
+  citizenImpact: number;
+  populationServed: number | null;
+  downAt: number;
+  maxTolerableDowntimeMinutes: number | null;
+  mtdExceededAt: number | null;
+}
+
+export interface WhatIfResult {
+  blastRadius: BlastRadius;
+  timeline: TimelineEvent[];
+  timelineTotal: number;
+  services: ServiceOutcome[];
+  firstMtdExceededAt: number | null;
+}
+
+export interface SinglePointOfFailure {
+  id: string;
+  name: string;
+  kind?: string;
+  criticality: number;
+  impact: number;
+  populationServed: number;
+  services: {
+    id: string;
+    name: string;
+    citizenImpact: number;
+    populationServed: number | null;
+    downAt: number;
+    mtdExceededAt: number | null;
+  }[];
+}
+
+export interface GraphViewNode {
+  id: string;
+  name: string;
+  kind: NodeKind;
+  assetKind: string | null;
+  zone: string | null;
+  criticality: number | null;
+  internetExposed: boolean;
+  personalData: boolean;
+  openAlerts: OpenAlerts | null;
+  citizenImpact: number | null;
+  maxTolerableDowntimeMinutes: number | null;
+  hops: number;
+}
+
+export interface GraphViewEdge {
+  from: string;
+  to: string;
+  type: EdgeType;
+  timeToImpactMinutes: number | null;
+  redundancy: { group: string; k: number } | null;
+}
+
+export interface GraphView {
+  nodes: GraphViewNode[];
+  edges: GraphViewEdge[];
+  complete: boolean;
+  total: { assets: number; services: number; edges: number };
+}
+
+// ---- Testing a rule against pasted events (POST /rules/test) ----
+
+export interface RuleProblem {
+  line: number | null;
+  column: number | null;
+  message: string;
+}
+
+export interface TestedEvent {
+  index: number;
+  line: number;
+  parser: string | null;
+  logsource: LogSource | null;
+  summary: string;
+  fields: Record<string, unknown> | null;
+  error: string | null;
+  matches: {
+    kind: 'detection' | 'correlation';
+    ruleId: string | null;
+    title: string;
+    level: string | null;
+    fields: Record<string, unknown>;
+  }[];
+}
+
+export interface RuleTestResult {
+  valid: boolean;
+  rules: { id: string | null; kind: 'rule' | 'correlation' | 'filter'; title: string }[];
+  referenced: { id: string | null; title: string }[];
+  errors: RuleProblem[];
+  warnings: RuleProblem[];
+  format: 'json' | 'lines';
+  events: TestedEvent[];
+  total: number;
+  matched: number;
+}

@@ -1,5 +1,5 @@
 // Small building blocks shared by the views: states (loading, empty, error), badges, panels.
-import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { errorMessage } from '../api/client';
 import { formatAgo, formatTime } from '../lib/time';
 
@@ -77,11 +77,12 @@ export function Panel({
   children: ReactNode;
   className?: string;
 }) {
+  const headingId = useId();
   return (
-    <section className={`panel ${className}`}>
+    <section className={`panel ${className}`} aria-labelledby={title ? headingId : undefined}>
       {(title || actions) && (
         <header className="panel-head">
-          {title && <h2>{title}</h2>}
+          {title && <h2 id={headingId}>{title}</h2>}
           {actions && <div className="panel-actions">{actions}</div>}
         </header>
       )}

@@ -14,6 +14,12 @@ export const can = {
   work: is('admin', 'analyst'),
   /** the audit trail and its chain check */
   audit: is('admin', 'auditor'),
+  /** the asset register: an owner sees the assets assigned to them */
+  assets: is('admin', 'analyst', 'auditor', 'owner'),
+  /** add, confirm, retire and change assets (an owner changes a few fields of their own) */
+  manageAssets: is('admin', 'analyst'),
+  /** cascading impact: the dependency graph, blast radius, single points of failure, risk */
+  impact: is('admin', 'analyst', 'auditor'),
   listUsers: is('admin', 'analyst', 'auditor'),
   manageUsers: is('admin'),
   listKeys: is('admin', 'auditor'),

@@ -8,7 +8,7 @@ const ROLE_TEXT: Record<string, string> = {
   admin: 'Everything, including users, API keys and settings.',
   analyst: 'Alerts, search, rules, indicators and sources; list users.',
   owner:
-    'The assets, incidents and tasks of your own systems. Prahari’s asset register and incidents are not built yet, so there is nothing to show you here yet.',
+    'The assets assigned to you: their dependencies and alerts, and their description and location, which you may change.',
   auditor: 'Read everything, change nothing; the audit trail and its chain check.',
   ingest: 'Send events only: this account is for log senders, not for the dashboard.',
 };

@@ -58,10 +58,9 @@ describe('what happens if the SCADA server is compromised', () => {
     );
     expect(res.status, JSON.stringify(res.body)).toBe(200);
     const byName = new Map(
-      (res.body.affected as { name: string; at: number; path?: unknown[] }[]).map((a) => [
-        a.name,
-        a,
-      ]),
+      (res.body.affected as { id: string; name: string; at: number; path?: unknown[] }[]).map(
+        (a) => [a.name, a],
+      ),
     );
     expect(byName.get('SCADA server')!.at).toBe(0);
     expect(byName.get('PLC pumping station 3')!.at).toBe(30);
@@ -70,6 +69,17 @@ describe('what happens if the SCADA server is compromised', () => {
     expect(byName.get('Water supply ward 12')!.path).toHaveLength(3);
     expect(byName.has('Feeder A')).toBe(false);
     expect(res.body.servicesAffected).toBe(1);
+
+    const short = await server.request(
+      'GET',
+      `/api/v1/impact/blast-radius?asset=${encodeURIComponent('SCADA server')}&paths=false`,
+      { auth: admin },
+    );
+    const water = short.body.affected.find(
+      (a: { name: string }) => a.name === 'Water supply ward 12',
+    );
+    expect(water.path).toBeUndefined();
+    expect(water.cause.dependency).toBe(byName.get('Pumping station 3')!.id);
   });
 
   it('lets the station survive one feeder, thanks to the other', async () => {

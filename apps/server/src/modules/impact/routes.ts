@@ -50,6 +50,11 @@ export function impactRoutes(impact: ImpactService): FastifyPluginCallbackTypebo
                   description: 'only what fails within this many minutes',
                 }),
               ),
+              paths: Type.Boolean({
+                default: true,
+                description:
+                  "false: leave out each affected node's whole chain (path); its cause, the last link, still explains it and leads back step by step (much smaller when thousands are affected)",
+              }),
             },
             { additionalProperties: false },
           ),
@@ -60,6 +65,7 @@ export function impactRoutes(impact: ImpactService): FastifyPluginCallbackTypebo
         impact.blastRadius(
           request.query.asset.map((ref) => ({ ref })),
           request.query.horizon,
+          request.query.paths,
         ),
     );
 

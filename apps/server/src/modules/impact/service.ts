@@ -140,7 +140,12 @@ export class ImpactService {
     return ids;
   }
 
-  async blastRadius(failed: FailedInput[], horizonMinutes?: number): Promise<BlastRadius> {
+  /** `paths: false` leaves out each node's whole chain (its `cause` still explains it). */
+  async blastRadius(
+    failed: FailedInput[],
+    horizonMinutes?: number,
+    paths = true,
+  ): Promise<BlastRadius> {
     const { graph, names } = await this.graph();
     const ids = this.#resolve(
       graph,
@@ -154,7 +159,7 @@ export class ImpactService {
         ...(f.at !== undefined && { at: f.at }),
         ...(f.reason && { reason: f.reason }),
       })),
-      { paths: true, ...(horizonMinutes !== undefined && { horizonMinutes }) },
+      { paths, ...(horizonMinutes !== undefined && { horizonMinutes }) },
     );
   }
 

@@ -13,6 +13,7 @@ import {
 } from '../../components/ui';
 import { Link } from '../../lib/router';
 import { useResource } from '../../lib/useResource';
+import { testRuleHref } from './RuleTest';
 
 export function RuleDetail({
   id,
@@ -67,6 +68,9 @@ export function RuleDetail({
               <button type="button" className="btn" onClick={() => setDialog('toggle')}>
                 {r.enabled ? 'Switch off' : 'Switch on'}
               </button>
+              <Link className="btn" to={testRuleHref(r.id)}>
+                Test against events
+              </Link>
               {r.deletable && (
                 <button type="button" className="btn btn-bad" onClick={() => setDialog('delete')}>
                   Delete

@@ -14,9 +14,10 @@ import { useMe } from '../../session';
 import { RuleDetail } from './RuleDetail';
 import { RuleFilters } from './RuleFilters';
 import { RulePacks } from './RulePacks';
+import { RuleTest } from './RuleTest';
 import { RuleUpload } from './RuleUpload';
 
-type Tab = 'rules' | 'upload' | 'filters' | 'packs';
+type Tab = 'rules' | 'upload' | 'test' | 'filters' | 'packs';
 
 export function RulesView() {
   const me = useMe();
@@ -24,7 +25,8 @@ export function RulesView() {
   const { params } = useLocation();
   const requested = params.get('tab') as Tab | null;
   const tab: Tab =
-    requested && ['rules', 'filters', 'packs', ...(mayWork ? ['upload'] : [])].includes(requested)
+    requested &&
+    ['rules', 'filters', 'packs', ...(mayWork ? ['upload', 'test'] : [])].includes(requested)
       ? requested
       : 'rules';
   return (
@@ -34,10 +36,17 @@ export function RulesView() {
         <Tabs
           label="Rules"
           active={tab}
-          onChange={(t) => setParams({ tab: t === 'rules' ? undefined : t, open: undefined })}
+          onChange={(t) =>
+            setParams({ tab: t === 'rules' ? undefined : t, open: undefined, rule: undefined })
+          }
           tabs={[
             { key: 'rules', label: 'Rules' },
-            ...(mayWork ? [{ key: 'upload' as const, label: 'Upload & validate' }] : []),
+            ...(mayWork
+              ? [
+                  { key: 'upload' as const, label: 'Upload & validate' },
+                  { key: 'test' as const, label: 'Test against events' },
+                ]
+              : []),
             { key: 'filters', label: 'False-positive filters' },
             { key: 'packs', label: 'Packs' },
           ]}
@@ -45,6 +54,7 @@ export function RulesView() {
       </div>
       {tab === 'rules' && <RuleList mayWork={mayWork} />}
       {tab === 'upload' && <RuleUpload />}
+      {tab === 'test' && <RuleTest />}
       {tab === 'filters' && <RuleFilters mayWork={mayWork} />}
       {tab === 'packs' && <RulePacks />}
     </div>
