@@ -31,11 +31,27 @@ describe('a server started with --demo', () => {
   });
   afterAll(() => serve?.stop());
 
-  it('loads the city, runs its traffic, and says how to drill it', () => {
+  it('loads the city, runs its traffic, and says how to drill it', async () => {
     expect(serve.output()).toContain(
       `Demo City: ${city.assets.length} assets, ${city.services.length} city services (loaded now); background traffic at 50 events/s`,
     );
     expect(serve.output()).toContain(`npx prahari drill all --server ${serve.url}`);
+    // the dashboard has a living city: events of every kind keep arriving on the demo listener
+    const stats = async () => {
+      const res = await fetch(`${serve.url}/api/v1/ingest/stats`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      return (await res.json()) as { stored: number; byParser: Record<string, number> };
+    };
+    const first = await stats();
+    const deadline = Date.now() + 15_000;
+    let later = first;
+    while (later.stored < first.stored + 100 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 250));
+      later = await stats();
+    }
+    expect(later.stored).toBeGreaterThanOrEqual(first.stored + 100);
+    expect(Object.keys(later.byParser)).toEqual(expect.arrayContaining(['zeek', 'kv', 'json']));
   });
 
   it('drills a scenario and reports it detected, with the time to each alert', () => {
