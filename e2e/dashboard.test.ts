@@ -169,6 +169,8 @@ describe.skipIf(missing !== null && !process.env.CI)(
         .toEqual([
           'Overview',
           'Alerts',
+          'Incidents',
+          'Response',
           'Events',
           'Assets',
           'Rules',

@@ -10,9 +10,11 @@ import { AlertsView } from './views/alerts/AlertsView';
 import { AssetsView } from './views/assets/AssetsView';
 import { AuditView } from './views/Audit';
 import { EventsView } from './views/events/EventsView';
+import { IncidentsView } from './views/incidents/IncidentsView';
 import { IndicatorsView } from './views/Indicators';
 import { Login } from './views/Login';
 import { Overview } from './views/Overview';
+import { ResponseView } from './views/response/ResponseView';
 import { RulesView } from './views/rules/RulesView';
 import { SettingsView } from './views/settings/SettingsView';
 
@@ -26,6 +28,8 @@ interface NavItem {
 const NAV: NavItem[] = [
   { path: '/overview', label: 'Overview', allowed: can.read, view: () => <Overview /> },
   { path: '/alerts', label: 'Alerts', allowed: can.read, view: () => <AlertsView /> },
+  { path: '/incidents', label: 'Incidents', allowed: can.incidents, view: () => <IncidentsView /> },
+  { path: '/response', label: 'Response', allowed: can.read, view: () => <ResponseView /> },
   { path: '/events', label: 'Events', allowed: can.read, view: () => <EventsView /> },
   { path: '/assets', label: 'Assets', allowed: can.assets, view: () => <AssetsView /> },
   { path: '/rules', label: 'Rules', allowed: can.read, view: () => <RulesView /> },
@@ -34,9 +38,6 @@ const NAV: NavItem[] = [
   { path: '/audit', label: 'Audit trail', allowed: can.audit, view: () => <AuditView /> },
   { path: '/account', label: 'My account', allowed: () => true, view: () => <AccountView /> },
 ];
-
-/** Features of Prahari that are not built yet: named in the menu, with no page behind them. */
-const COMING = ['Incidents'];
 
 export function App() {
   return (
@@ -101,19 +102,6 @@ function Shell() {
               >
                 {n.label}
               </Link>
-            </li>
-          ))}
-        </ul>
-        <ul className="coming" aria-label="Not built yet">
-          {COMING.map((label) => (
-            <li key={label}>
-              <span
-                className="nav-disabled"
-                aria-disabled="true"
-                title={`${label} are not part of Prahari yet; they will appear here when built.`}
-              >
-                {label} <span className="soon">not built yet</span>
-              </span>
             </li>
           ))}
         </ul>

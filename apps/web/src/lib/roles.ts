@@ -20,6 +20,8 @@ export const can = {
   manageAssets: is('admin', 'analyst'),
   /** cascading impact: the dependency graph, blast radius, single points of failure, risk */
   impact: is('admin', 'analyst', 'auditor'),
+  /** incidents: an owner sees those touching their assets or naming them */
+  incidents: is('admin', 'analyst', 'auditor', 'owner'),
   listUsers: is('admin', 'analyst', 'auditor'),
   manageUsers: is('admin'),
   listKeys: is('admin', 'auditor'),

@@ -21,6 +21,10 @@ import { Link, navigate } from '../lib/router';
 import { formatAgo } from '../lib/time';
 import { useResource, type Resource } from '../lib/useResource';
 import { useAlertUpdates } from '../stream';
+import type { IncidentList } from '../api/incidents';
+import { byUrgency } from '../lib/incidents';
+import { Clocks } from './incidents/Clocks';
+import './incidents/incidents.css';
 import type { ColumnDef } from '@tanstack/react-table';
 
 export const LEVEL_COLOURS: Record<string, string> = {
@@ -37,6 +41,7 @@ export function Overview() {
     <div className="page overview">
       <h1 className="page-title">Overview</h1>
       <div className="overview-grid">
+        <OpenIncidents />
         <OpenAlerts summary={summary} />
         <DetectionStatus summary={summary} />
         <AlertTrend />
@@ -73,6 +78,51 @@ function useSummary() {
   );
   useRefresh(summary.reload, 30_000, true);
   return summary;
+}
+
+/** Open incidents, the nearest legal deadline first, their clocks counting down. */
+function OpenIncidents() {
+  const incidents = useResource('overview-incidents', (signal) =>
+    api.get<IncidentList>('/incidents', { state: 'open', limit: 500 }, signal),
+  );
+  useRefresh(incidents.reload, 20_000, true);
+  const sorted = useMemo(
+    () => [...(incidents.data?.incidents ?? [])].sort(byUrgency),
+    [incidents.data],
+  );
+  return (
+    <Panel
+      title={`Open incidents${incidents.data ? ` (${sorted.length})` : ''}`}
+      className="overview-incidents"
+      actions={<Link to="/incidents">Board →</Link>}
+    >
+      {incidents.error ? (
+        <ErrorBox error={incidents.error} onRetry={incidents.reload} />
+      ) : !incidents.data ? (
+        <Loading />
+      ) : sorted.length === 0 ? (
+        <Empty>No open incidents.</Empty>
+      ) : (
+        sorted.slice(0, 8).map((i) => (
+          <div key={i.id} className="incident-row">
+            <Link to={`/incidents/${encodeURIComponent(i.number)}`} className="mono">
+              {i.number}
+            </Link>
+            <span>
+              <span className={`badge level level-${i.severity}`}>{i.severity}</span> {i.title}
+              <span className="muted small"> · {i.status}</span>
+            </span>
+            <Clocks clocks={i.clocks} />
+          </div>
+        ))
+      )}
+      {sorted.length > 8 && (
+        <p className="muted small">
+          <Link to="/incidents">{sorted.length - 8} more on the board</Link>
+        </p>
+      )}
+    </Panel>
+  );
 }
 
 function OpenAlerts({ summary }: { summary: Resource<AlertSummary> }) {

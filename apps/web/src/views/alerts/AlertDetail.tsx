@@ -22,12 +22,14 @@ export function AlertDetail({
   onClose,
   onAct,
   onRule,
+  onIncident,
 }: {
   alert: Alert;
   mayWork: boolean;
   onClose: () => void;
   onAct: (status: AlertStatus, resolution?: Resolution) => void;
   onRule: (ruleId: string) => void;
+  onIncident: () => void;
 }) {
   // Reloaded when the alert changes (a new hit adds events), not on every list refresh.
   const full = useResource(`alert:${alert.id}:${alert.revision}`, (signal) =>
@@ -88,6 +90,9 @@ export function AlertDetail({
               Reopen
             </button>
           )}
+          <button type="button" className="btn" onClick={onIncident}>
+            Create incident or add to one… <kbd>i</kbd>
+          </button>
         </div>
       )}
 

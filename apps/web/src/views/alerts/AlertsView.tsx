@@ -15,6 +15,7 @@ import { useAlertStream } from '../../stream';
 import { AlertDetail } from './AlertDetail';
 import { StatusBadge, statusText } from './status';
 import { CloseDialog, ShortcutHelp } from './dialogs';
+import { IncidentDialog } from './IncidentDialog';
 import { filterFromParams, filterToParams } from './filter';
 import { useAlertList } from './useAlertList';
 
@@ -107,6 +108,7 @@ export function AlertsView() {
   const [scrollTo, setScrollTo] = useState<number | null>(null);
   const [closing, setClosing] = useState<{ alert: Alert; resolution: Resolution } | null>(null);
   const [help, setHelp] = useState(false);
+  const [toIncident, setToIncident] = useState<Alert | null>(null);
   const [message, setMessage] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
   const rows = useRef<Row<Alert>[]>([]);
   const textInput = useRef<HTMLInputElement>(null);
@@ -201,6 +203,9 @@ export function AlertsView() {
         case 'f':
           if (mayWork && alert && alert.status !== 'closed')
             setClosing({ alert, resolution: 'false_positive' });
+          break;
+        case 'i':
+          if (mayWork && alert) setToIncident(alert);
           break;
         default:
           return;
@@ -392,6 +397,7 @@ export function AlertsView() {
               else void act(opened, status);
             }}
             onRule={(ruleId) => updateFilter({ rule: ruleId })}
+            onIncident={() => setToIncident(opened)}
           />
         )}
         {openId && !opened && !list.loading && (
@@ -409,6 +415,16 @@ export function AlertsView() {
             setClosing(null);
             await act(alert, 'closed', resolution, note);
           }}
+        />
+      )}
+      {toIncident && (
+        <IncidentDialog
+          alert={toIncident}
+          siblings={list.alerts.filter(
+            (a) =>
+              a.ruleId === toIncident.ruleId && a.id !== toIncident.id && a.status !== 'closed',
+          )}
+          onClose={() => setToIncident(null)}
         />
       )}
       {help && <ShortcutHelp mayWork={mayWork} onClose={() => setHelp(false)} />}

@@ -81,6 +81,7 @@ const WORK_KEYS: [string, string][] = [
   ['a', 'acknowledge'],
   ['t', 'close as true positive (asks for a note)'],
   ['f', 'close as false positive (asks for a note)'],
+  ['i', 'create an incident from the alert, or add it to one'],
 ];
 
 export function ShortcutHelp({ mayWork, onClose }: { mayWork: boolean; onClose: () => void }) {
