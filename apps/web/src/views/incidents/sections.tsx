@@ -303,7 +303,7 @@ export function WorkTab({ m }: { m: Mutations }) {
         )}
         {m.staff && (
           <form
-            className="form form-inline"
+            className="form-inline"
             aria-label="Add a task"
             onSubmit={(e) => {
               void (async () => {
@@ -431,7 +431,7 @@ export function WorkTab({ m }: { m: Mutations }) {
         )}
         {m.staff && (
           <form
-            className="form form-inline"
+            className="form-inline"
             aria-label="Add an observable"
             onSubmit={(e) => {
               void (async () => {
