@@ -11,6 +11,7 @@ import cookie from '@fastify/cookie';
 import fastifyStatic from '@fastify/static';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import { AjvCompiler } from '@fastify/ajv-compiler';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Store } from '@prahari/store';
@@ -100,6 +101,28 @@ const DASHBOARD_HEADERS = {
 
 export const VERSION = '0.1.0';
 
+const ajvPool = AjvCompiler();
+
+/**
+ * Query strings and paths are text, so they are coerced to the types their schemas say (and a
+ * single value to a list). A JSON body already has its types: coercing it would turn a `null`
+ * that clears a field into `""` (the string branch of a nullable field is tried first) and let
+ * `"5"` pass for 5, so bodies are validated as sent.
+ */
+function validatorsByPart(
+  externalSchemas: Parameters<typeof ajvPool>[0],
+  options: { customOptions?: object; plugins?: unknown[] } = {},
+): ReturnType<typeof ajvPool> {
+  // Fastify hands over its `ajv` options (plain Ajv, never JTD) as they were configured above.
+  const given = options as Parameters<typeof ajvPool>[1] & { mode?: never };
+  const body = ajvPool(externalSchemas, {
+    ...given,
+    customOptions: { ...given.customOptions, coerceTypes: false },
+  });
+  const other = ajvPool(externalSchemas, given);
+  return (route) => (route.httpPart === 'body' ? body : other)(route);
+}
+
 /** The HTTP application, without listening: tests and `serve` build it the same way. */
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const { config, services } = deps;
@@ -123,6 +146,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     trustProxy: config.server.trustProxy,
     // Unknown body fields are refused with a 400 that names them, not silently dropped.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    schemaController: { compilersFactory: { buildValidator: validatorsByPart } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const webRoot = deps.webRoot === undefined ? DEFAULT_WEB_ROOT : deps.webRoot;

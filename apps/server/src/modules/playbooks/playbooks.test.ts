@@ -395,7 +395,7 @@ steps:
       auth: meera,
       body: { incidentId: 'x' },
     });
-    expect(wrong.status).toBe(409);
+    expect(wrong.status).toBe(404);
     const deleted = await server.request('DELETE', '/api/v1/playbooks/remember', { auth: meera });
     expect(deleted.status).toBe(200);
   });

@@ -268,6 +268,18 @@ describe('an SSH brute force, from alert to CERT-In report', () => {
     );
   });
 
+  it('clears a field with null, and takes JSON types as sent', async () => {
+    const owned = await api('PATCH', `/incidents/${incident.id}`, asha, { owner: 'asha' });
+    expect(owned.body.incident.ownerName).toBe('asha');
+    const cleared = await api('PATCH', `/incidents/${incident.id}`, asha, { owner: null });
+    expect(cleared.status, JSON.stringify(cleared.body)).toBe(200);
+    expect(cleared.body.incident.ownerId).toBeNull();
+    const text = await api('PATCH', `/incidents/${incident.id}`, asha, {
+      personalDataBreach: 'yes',
+    });
+    expect(text.status).toBe(400);
+  });
+
   it('refuses an unknown report by name, and keeps every step in the audit trail with names', async () => {
     expect((await api('GET', `/incidents/${incident.id}/reports/cert-in.docx`, asha)).status).toBe(
       400,
