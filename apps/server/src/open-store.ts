@@ -3,6 +3,11 @@ import { Store } from '@prahari/store';
 import type { Config } from './config/index.js';
 import { DataDirError, prepareDataDir } from './datadir.js';
 
+/** The SQLite database of a data directory. */
+export function databaseFile(dataDir: string): string {
+  return join(dataDir, 'prahari.db');
+}
+
 /**
  * Opens the store in the data directory and applies pending migrations (unless told not to, for
  * `prahari migrate --status`); used by `serve` and by CLI commands.
@@ -16,7 +21,7 @@ export async function openStore(
   try {
     store = Store.open({
       driver: 'sqlite',
-      path: join(path, 'prahari.db'),
+      path: databaseFile(path),
       busyTimeoutMs: config.store.busyTimeoutMs,
     });
     if (options.migrate !== false) await store.migrate();

@@ -10,7 +10,7 @@ import { intFlag } from './simulate.js';
 /** What detection runs with, and how to add SigmaHQ's rules when only the city rules are there. */
 function detectionLine(server: RunningServer): string {
   const packs = server.rules.packs();
-  const inUse = server.rules.engine.compiledCount;
+  const inUse = server.rules.compiledCount;
   const failed = server.rules.errors().filter((e) => e.severity === 'error').length;
   const text = `Detection: ${inUse.toLocaleString('en-IN')} rules in use (${packs.map((p) => `${p.name} ${p.rules}`).join(', ')})${failed ? `; ${failed} not loaded, see GET /api/v1/rules` : ''}`;
   return packs.some((p) => !p.builtIn)

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_ADMIN_PASSWORD, startTestServer, type TestServer } from '../../test-server.js';
-import { severityOf } from './service.js';
+import { severityOf } from './evaluation.js';
 
 let server: TestServer;
 let admin: string;

@@ -3,6 +3,7 @@ import type { Clock } from '@prahari/core';
 import type { Store } from '@prahari/store';
 import { Registry } from 'prom-client';
 import type { Config } from '../../config/index.js';
+import { databaseFile } from '../../open-store.js';
 import type { Services } from '../../services.js';
 import { AlertService } from './alerts.js';
 import { DetectionMetrics } from './metrics.js';
@@ -50,10 +51,6 @@ export async function createDetection(deps: {
   });
   await library.reload();
   const metrics = new DetectionMetrics(deps.registry ?? new Registry());
-  metrics.correlationStats = () => {
-    const s = library.engine.correlation?.stats();
-    return s && { ...s };
-  };
   const stream = new AlertStream();
   const detection = new DetectionService(
     store,
@@ -67,15 +64,24 @@ export async function createDetection(deps: {
       batchEvents: config.detection.batchEvents,
       dedupeWindowMs: config.detection.dedupeWindowSeconds * 1000,
       pollMs: 1000,
+      thread: { database: databaseFile(deps.dataDir), busyTimeoutMs: config.store.busyTimeoutMs },
     },
     deps.log,
     deps.assets ?? null,
   );
+  metrics.correlationStats = () => detection.correlationStats();
   return {
     library,
     detection,
     alerts: new AlertService(store, stream, services.audit, clock),
-    rules: new RuleService(store, library, services.audit, clock, () => detection.notify()),
+    rules: new RuleService(
+      store,
+      library,
+      services.audit,
+      clock,
+      () => detection.notify(),
+      () => detection.ruleCosts(),
+    ),
     stream,
     metrics,
   };

@@ -589,10 +589,9 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
           },
         },
       },
-      (request) => ({
+      async (request) => ({
         sampleEvery: PROFILE_EVERY,
-        rules: rules
-          .costs()
+        rules: (await rules.costs())
           .slice(0, request.query.limit)
           .map((c) => ({ ...c, estimatedMs: c.sampledMs * PROFILE_EVERY })),
       }),

@@ -17,6 +17,7 @@ import {
   loadRuleTexts,
   emptyRuleSet,
   type CorrelationRule,
+  type EngineOptions,
   type LoadError,
   type LogSource,
   type Placeholders,
@@ -142,7 +143,18 @@ function safeRelativePath(name: string): string {
 }
 
 interface Loaded {
-  engine: SigmaEngine;
+  /**
+   * Compiled when first asked for: the server's live detection compiles its own in its thread,
+   * and the rule list needs only what compiling said (`errors`, `compiledCount`).
+   */
+  engine: SigmaEngine | undefined;
+  /** what the engine is built from, also to build the same engine in another thread */
+  engineOptions: EngineOptions & {
+    rules: SigmaRule[];
+    correlations: CorrelationRule[];
+    filters: SigmaFilter[];
+  };
+  compiledCount: number;
   infos: Map<string, RuleInfo>;
   packs: RulePack[];
   errors: LoadError[];
@@ -169,15 +181,28 @@ export class RuleLibrary {
     return join(this.options.dataDir, 'rules');
   }
 
-  /** The engine now in use. */
+  /** An engine with the rules in use (compiled on first use after a reload). */
   get engine(): SigmaEngine {
-    if (!this.#loaded) throw new Error('rules are not loaded yet');
-    return this.#loaded.engine;
+    const loaded = this.#state();
+    return (loaded.engine ??= new SigmaEngine(loaded.engineOptions));
+  }
+
+  /** How many of the rules in use compiled. */
+  get compiledCount(): number {
+    return this.#state().compiledCount;
   }
 
   /** Values for rules' `|expand` placeholders, as configured. */
   get placeholders(): Placeholders | undefined {
     return this.options.placeholders;
+  }
+
+  /**
+   * What the engine in use was built from (plain data: rules, correlations, filters, settings), so
+   * a thread of its own can build the same engine.
+   */
+  get engineOptions(): Loaded['engineOptions'] {
+    return this.#state().engineOptions;
   }
 
   /** Increases on every reload, so detection knows its correlation state belongs to an old set. */
@@ -208,7 +233,7 @@ export class RuleLibrary {
   }
 
   /** Loads every pack and builds a fresh engine (not yet in use). */
-  async build(): Promise<Loaded> {
+  async build(): Promise<Loaded & { engine: SigmaEngine }> {
     const settings = new Map((await this.options.settings.settings()).map((s) => [s.ruleId, s]));
     const filters = await this.options.settings.filters();
     const infos = new Map<string, RuleInfo>();
@@ -286,20 +311,28 @@ export class RuleLibrary {
       errors.push(...set.errors);
       ruleFilters.push(...set.filters);
     }
-    const engine = new SigmaEngine({
+    const engineOptions: Loaded['engineOptions'] = {
       rules,
       correlations,
       filters: ruleFilters,
       ...(this.options.placeholders && { placeholders: this.options.placeholders }),
       correlation: { allowedLatenessMs: this.options.correlationLatenessMs },
       profileEvery: PROFILE_EVERY,
-    });
+    };
+    const engine = new SigmaEngine(engineOptions);
     errors.push(...engine.errors);
     for (const e of errors) {
       const info = e.rule ? infos.get(e.rule) : undefined;
       info?.problems.push({ severity: e.severity, message: e.message });
     }
-    return { engine, infos, packs, errors };
+    return {
+      engine,
+      engineOptions,
+      compiledCount: engine.compiledCount,
+      infos,
+      packs,
+      errors,
+    };
   }
 
   #loadPack(dir: string, seen: Set<string>): RuleSet {
@@ -351,12 +384,15 @@ export class RuleLibrary {
     return set;
   }
 
-  /** Builds the engine from disk and the database and puts it in use. */
+  /**
+   * Builds the engine from disk and the database and puts its rules in use. The compiled engine
+   * is let go (it told what did not compile); `engine` compiles one again when asked for.
+   */
   async reload(): Promise<{ rules: number; errors: LoadError[] }> {
     const loaded = await this.build();
-    this.#loaded = loaded;
+    this.#loaded = { ...loaded, engine: undefined };
     this.#generation++;
-    return { rules: loaded.engine.compiledCount, errors: loaded.errors };
+    return { rules: loaded.compiledCount, errors: loaded.errors };
   }
 
   #state(): Loaded {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError, type Clock } from '@prahari/core';
 import type { ParserName } from '@prahari/ingest';
-import { loadRuleTexts, type LogSource } from '@prahari/sigma';
+import { loadRuleTexts, type LogSource, type RuleCost } from '@prahari/sigma';
 import type { RuleFilterRecord, Store } from '@prahari/store';
 import type { Actor, AuditService } from '../audit/service.js';
 import { testRule, type EventFormat, type RuleTestResult } from './rule-test.js';
@@ -60,6 +60,8 @@ export class RuleService {
     private readonly clock: Clock,
     /** called after the rule set changed */
     private readonly onChange: () => void,
+    /** what profiling the rules in use measured (live detection's engine) */
+    private readonly profile: () => Promise<RuleCost[]>,
   ) {}
 
   async list(q: RuleListQuery): Promise<(RuleInfo & { matches: number })[]> {
@@ -94,8 +96,8 @@ export class RuleService {
   }
 
   /** The rules profiling found slowest, since the rules were last loaded. */
-  costs() {
-    return this.library.engine.ruleCosts();
+  costs(): Promise<RuleCost[]> {
+    return this.profile();
   }
 
   #files(upload: RuleUpload): { name: string; text: string }[] {
@@ -132,7 +134,7 @@ export class RuleService {
         field: 'yaml',
       });
     const rule = request.ruleId === undefined ? undefined : this.library.get(request.ruleId);
-    const engine = this.library.engine;
+    const inUse = this.library.engineOptions;
     return testRule(
       {
         yaml: rule ? this.library.source(rule.id) : request.yaml!,
@@ -142,7 +144,7 @@ export class RuleService {
         ...(request.parser && { parser: request.parser }),
         ...(request.logsource && { logsource: request.logsource }),
       },
-      { rules: engine.rules, correlations: engine.correlations },
+      { rules: inUse.rules, correlations: inUse.correlations },
       {
         now: this.clock.now(),
         ...(this.library.placeholders && { placeholders: this.library.placeholders }),

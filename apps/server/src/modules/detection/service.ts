@@ -1,58 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '@prahari/core';
-import type { Match, SigmaEngine } from '@prahari/sigma';
-import type {
-  AlertAsset,
-  AlertHit,
-  AlertRecord,
-  EventRecord,
-  IndicatorRecord,
-  Store,
-} from '@prahari/store';
-import { assetConcerned, type AssetDirectory } from '../assets/directory.js';
+import type { RuleCost } from '@prahari/sigma';
+import type { AlertRecord, IndicatorRecord, Store } from '@prahari/store';
+import type { AssetDirectory, ObservedEvent } from '../assets/directory.js';
 import type { Actor, AuditService } from '../audit/service.js';
+import { EventEvaluator, hitOf, type Finding, type IndicatorFinder } from './evaluation.js';
 import type { DetectionMetrics } from './metrics.js';
 import type { RuleLibrary } from './rule-library.js';
 import type { AlertStream } from './stream.js';
+import { DetectionThread, type EvaluationResult } from './thread.js';
 
 /** What indicator matching gives detection: a current matcher and a place to count hits. */
 export interface IndicatorFeed {
-  matcher(): {
-    match(event: { fields: Record<string, unknown>; sourceIp: string | null; message?: string }): {
-      indicator: IndicatorRecord;
-      field: string;
-      value: string;
-    }[];
-  };
+  /** the matcher in use, and the indicators it was built from (for the detection thread) */
+  matcher(): IndicatorFinder & { readonly indicators: readonly IndicatorRecord[] };
   recordHits(hits: ReadonlyMap<string, { count: number; at: string }>): Promise<void>;
 }
 
 /** The asset register as detection sees it: who an event concerns, and discovery of new senders. */
 export interface AssetFeed {
   directory: Pick<AssetDirectory, 'lookup'>;
-  discovery?: {
-    observe(
-      events: readonly {
-        sourceIp: string | null;
-        fields: Record<string, unknown>;
-        receivedAt: string;
-      }[],
-    ): Promise<unknown>;
-  };
-}
-
-const LEVELS = ['informational', 'low', 'medium', 'high', 'critical'] as const;
-
-/**
- * The rule's level weighed by what the alert concerns: one step up on a criticality-5 asset
- * (life and safety, city-wide services), one step down on a criticality 1–2 asset (test benches,
- * lab kit); unchanged on 3–4 and on assets nobody has rated.
- */
-export function severityOf(level: string, criticality: number | null | undefined): string {
-  const i = LEVELS.indexOf(level as (typeof LEVELS)[number]);
-  if (i < 0 || criticality === null || criticality === undefined) return level;
-  const shift = criticality >= 5 ? 1 : criticality <= 2 ? -1 : 0;
-  return LEVELS[Math.max(0, Math.min(LEVELS.length - 1, i + shift))]!;
+  discovery?: { observe(events: readonly ObservedEvent[]): Promise<unknown> };
 }
 
 export interface DetectionOptions {
@@ -62,6 +30,8 @@ export interface DetectionOptions {
   dedupeWindowMs: number;
   /** how often to look for new events when nobody announced any */
   pollMs: number;
+  /** the database the detection thread reads events from */
+  thread: { database: string; busyTimeoutMs: number };
 }
 
 export interface DetectionStats {
@@ -87,48 +57,30 @@ export interface BackfillResult {
 }
 
 const CURSOR = 'detection';
-const DEFAULT_LEVEL = 'medium';
-
-function text(v: unknown): string | null {
-  return typeof v === 'string' && v !== '' ? v : typeof v === 'number' ? String(v) : null;
-}
-
-/** The first value when a parser produced a list. */
-function first(v: unknown): unknown {
-  return Array.isArray(v) ? v[0] : v;
-}
-
-/**
- * A Windows event in the evtx_dump JSON layout (`Event.System`, `Event.EventData`), as received:
- * the engine's Windows pipeline classifies it by channel and event id (Sysmon 1 is
- * process_creation, Security 4688 too with its own field names), which its flattened stored
- * fields cannot show.
- */
-function windowsEventOf(e: EventRecord): Record<string, unknown> | undefined {
-  if (e.fields['Event.System.EventID'] === undefined || !e.raw.startsWith('{')) return undefined;
-  try {
-    const root = JSON.parse(e.raw) as unknown;
-    return typeof root === 'object' && root !== null && 'Event' in root ? root : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Runs every stored event through the rules, the correlation engine and the indicators, off the
  * ingest path: it follows the events table by `seq` (a durable queue that a burst can fill and a
  * restart cannot lose) and writes each step's alerts together with its position, so every event
- * is evaluated exactly once into alerts.
+ * is evaluated exactly once into alerts. The evaluation itself — reading the events, decoding
+ * them, the rules — runs on a thread of its own (`DetectionThread`), which works on the next
+ * events while this one records the last step's alerts; a step whose alerts could not be written
+ * is written again, never evaluated again.
  */
 export class DetectionService {
   #cursor = 0;
+  /** the last event seq handed to the thread: what the next request starts after */
+  #readTo = 0;
   #lastSeq = 0;
   #running = false;
   #stopping = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
   #caughtUpWaiters: { seq: number; resolve: () => void }[] = [];
-  #seqOfFields = new WeakMap<object, number>();
+  #thread: DetectionThread | undefined;
+  /** the rule generation and indicator matcher the thread was last given */
+  #given: { generation: number; indicators: object | undefined } | undefined;
+  #correlation: Record<string, number> | undefined;
   readonly totals = { evaluated: 0, opened: 0, updated: 0 };
 
   constructor(
@@ -154,6 +106,12 @@ export class DetectionService {
     } else {
       this.#cursor = saved;
     }
+    this.#readTo = this.#cursor;
+    this.#thread = new DetectionThread(this.options.thread);
+    this.#given = { generation: this.library.generation, indicators: undefined };
+    // Starting waits for the thread to build its rules, so the first events do not wait for it.
+    this.#thread.setRules(this.library.engineOptions);
+    await this.#thread.start();
     this.#running = true;
     this.#loop = this.#run();
   }
@@ -171,9 +129,19 @@ export class DetectionService {
       evaluated: this.totals.evaluated,
       alertsOpened: this.totals.opened,
       alertsUpdated: this.totals.updated,
-      rules: this.library.engine.compiledCount,
+      rules: this.library.compiledCount,
       running: this.#running,
     };
+  }
+
+  /** The figures of live detection's correlation engine (none while it is not running). */
+  correlationStats(): Record<string, number> | undefined {
+    return this.#running ? this.#correlation : undefined;
+  }
+
+  /** The rules live detection's profiling found slowest, since the rules were last loaded. */
+  ruleCosts(): Promise<RuleCost[]> {
+    return this.#running && this.#thread ? this.#thread.costs() : Promise.resolve([]);
   }
 
   /** Resolves once every event stored before the call has been evaluated. */
@@ -188,29 +156,103 @@ export class DetectionService {
 
   async #run(): Promise<void> {
     let failures = 0;
+    /** the next step, asked for while the last one's alerts are recorded */
+    let ahead: Promise<EvaluationResult | undefined> | undefined;
     while (!this.#stopping) {
-      let events: EventRecord[] = [];
+      let step: EvaluationResult | undefined;
       try {
-        events = await this.store.eventFeed.readAfter(this.#cursor, this.options.batchEvents);
-        if (events.length > 0) {
-          await this.#step(events);
-          failures = 0;
-        } else {
-          this.#lastSeq = Math.max(this.#lastSeq, this.#cursor);
-        }
+        step = await (ahead ?? this.#ask());
+        failures = 0;
       } catch (err) {
-        // The step's transaction rolled back and the cursor did not move: retry the same events.
+        // Nothing was recorded and the cursor did not move: ask for the same events again.
         failures++;
         this.log.error({ err }, 'detection step failed; retrying');
-        events = [];
         await this.#sleep(Math.min(30_000, 500 * 2 ** Math.min(failures, 6)));
         continue;
+      } finally {
+        ahead = undefined;
+      }
+      if (step) {
+        this.#readTo = step.lastSeq;
+        ahead = this.#ask();
+        // Its failure is dealt with when it is awaited (or it is dropped when stopping).
+        ahead.catch(() => undefined);
+        await this.#recordUntilDone(step);
       }
       this.metrics.lagEvents.set(Math.max(0, this.#lastSeq - this.#cursor));
       for (const w of this.#caughtUpWaiters.filter((x) => x.seq <= this.#cursor)) w.resolve();
       this.#caughtUpWaiters = this.#caughtUpWaiters.filter((x) => x.seq > this.#cursor);
-      if (events.length < this.options.batchEvents) await this.#sleep(this.options.pollMs);
+      if (!step) await this.#sleep(this.options.pollMs);
     }
+  }
+
+  /**
+   * Asks the thread for the events after the last ones it was given, up to those stored now;
+   * undefined when there are none. Rule and indicator changes reach the thread first, so events
+   * stored after a change are evaluated with it.
+   */
+  async #ask(): Promise<EvaluationResult | undefined> {
+    const thread = this.#thread!;
+    const matcher = this.indicators?.matcher();
+    if (this.#given?.generation !== this.library.generation) {
+      thread.setRules(this.library.engineOptions);
+    }
+    if (matcher && matcher !== this.#given?.indicators) thread.setIndicators(matcher.indicators);
+    this.#given = { generation: this.library.generation, indicators: matcher };
+    const until = await this.store.eventFeed.lastSeq();
+    this.#lastSeq = Math.max(this.#lastSeq, until);
+    if (until <= this.#readTo) return undefined;
+    const step = await thread.evaluate({
+      after: this.#readTo,
+      until,
+      limit: this.options.batchEvents,
+      nowMs: this.clock.now().getTime(),
+    });
+    return step.count > 0 ? step : undefined;
+  }
+
+  /** Records a step, again after a failure (the transaction rolled back), until it is done. */
+  async #recordUntilDone(step: EvaluationResult): Promise<void> {
+    for (let failures = 1; ; failures++) {
+      try {
+        await this.#record(step);
+        return;
+      } catch (err) {
+        this.log.error({ err }, 'recording detection results failed; retrying');
+        if (this.#stopping) return;
+        await this.#sleep(Math.min(30_000, 500 * 2 ** Math.min(failures, 6)));
+        if (this.#stopping) return;
+      }
+    }
+  }
+
+  async #record(step: EvaluationResult): Promise<void> {
+    const started = performance.now();
+    const hits = step.findings.map((f) => hitOf(f, this.assets?.directory ?? null));
+    const now = this.clock.now();
+    const { opened, updated } = await this.store.alerts.record(hits, {
+      windowMs: this.options.dedupeWindowMs,
+      now: now.toISOString(),
+      newId: randomUUID,
+      cursor: { name: CURSOR, value: step.lastSeq },
+    });
+    this.#cursor = step.lastSeq;
+    this.#correlation = step.correlation;
+    this.totals.evaluated += step.count;
+    this.metrics.eventsEvaluated.inc(step.count);
+    for (const hit of hits) this.metrics.ruleMatches.inc({ rule: hit.ruleId });
+    this.#published(opened, updated, step.findings, now);
+    if (this.indicators && step.indicatorHits.size > 0) {
+      await this.indicators.recordHits(step.indicatorHits).catch((err: unknown) => {
+        this.log.error({ err }, 'recording indicator hits failed');
+      });
+    }
+    if (this.assets?.discovery) {
+      await this.assets.discovery.observe(step.senders).catch((err: unknown) => {
+        this.log.error({ err }, 'asset discovery failed');
+      });
+    }
+    this.metrics.batchSeconds.observe(step.seconds + (performance.now() - started) / 1000);
   }
 
   #sleep(ms: number): Promise<void> {
@@ -228,188 +270,20 @@ export class DetectionService {
     });
   }
 
-  async #step(events: EventRecord[]): Promise<void> {
-    const end = this.metrics.batchSeconds.startTimer();
-    const engine = this.library.engine;
-    const { hits, indicatorHits } = this.#evaluate(engine, events);
-    const last = events[events.length - 1]!.seq;
-    const now = this.clock.now();
-    const { opened, updated } = await this.store.alerts.record(hits, {
-      windowMs: this.options.dedupeWindowMs,
-      now: now.toISOString(),
-      newId: randomUUID,
-      cursor: { name: CURSOR, value: last },
-    });
-    this.#cursor = last;
-    this.#lastSeq = Math.max(this.#lastSeq, last, await this.store.eventFeed.lastSeq());
-    this.totals.evaluated += events.length;
-    this.metrics.eventsEvaluated.inc(events.length);
-    this.#published(opened, updated, events, now);
-    if (this.indicators && indicatorHits.size > 0) {
-      await this.indicators.recordHits(indicatorHits).catch((err: unknown) => {
-        this.log.error({ err }, 'recording indicator hits failed');
-      });
-    }
-    if (this.assets?.discovery) {
-      await this.assets.discovery.observe(events).catch((err: unknown) => {
-        this.log.error({ err }, 'asset discovery failed');
-      });
-    }
-    // Correlation windows that can no longer complete are dropped as event time moves on.
-    engine.expire(Date.parse(events[events.length - 1]!.eventTime) || now.getTime());
-    end();
-  }
-
-  #published(opened: AlertRecord[], updated: AlertRecord[], events: EventRecord[], now: Date) {
+  #published(opened: AlertRecord[], updated: AlertRecord[], findings: Finding[], now: Date) {
     this.totals.opened += opened.length;
     this.totals.updated += updated.length;
-    const receivedAt = new Map(events.map((e) => [e.seq, e.receivedAt]));
+    const receivedAt = new Map(
+      findings.map((f) => [f.eventSeqs[f.eventSeqs.length - 1], f.receivedAt]),
+    );
     for (const a of opened) {
       this.metrics.alertsOpened.inc({ kind: a.kind, level: a.level });
-      const first = receivedAt.get(a.eventSeqs[a.eventSeqs.length - 1] ?? -1);
-      if (first) this.metrics.alertLatency.observe((now.getTime() - Date.parse(first)) / 1000);
+      const received = receivedAt.get(a.eventSeqs[a.eventSeqs.length - 1]);
+      if (received)
+        this.metrics.alertLatency.observe((now.getTime() - Date.parse(received)) / 1000);
     }
     const changed = [...opened, ...updated].sort((a, b) => a.revision - b.revision);
     if (changed.length > 0) this.stream.publish(changed);
-  }
-
-  /** Rule, correlation and indicator hits of some events, in event order. */
-  #evaluate(
-    engine: SigmaEngine,
-    events: EventRecord[],
-  ): { hits: AlertHit[]; indicatorHits: Map<string, { count: number; at: string }> } {
-    const hits: AlertHit[] = [];
-    const indicatorHits = new Map<string, { count: number; at: string }>();
-    const matcher = this.indicators?.matcher();
-    for (const e of events) {
-      this.#seqOfFields.set(e.fields, e.seq);
-      const matches = engine.evaluate(
-        windowsEventOf(e) ?? {
-          fields: e.fields,
-          logsource: e.logsource,
-          message: e.message,
-          eventTime: e.eventTime,
-        },
-      );
-      for (const m of matches) {
-        const hit = this.#hitOf(m, e);
-        this.metrics.ruleMatches.inc({ rule: hit.ruleId });
-        hits.push(hit);
-      }
-      if (!matcher) continue;
-      for (const found of matcher.match(e)) {
-        const ind = found.indicator;
-        const h = indicatorHits.get(ind.id) ?? { count: 0, at: e.eventTime };
-        h.count++;
-        if (e.eventTime > h.at) h.at = e.eventTime;
-        indicatorHits.set(ind.id, h);
-        const who = this.#who(e);
-        hits.push({
-          kind: 'indicator',
-          ruleId: `indicator:${ind.id}`,
-          ruleTitle: `Known-bad ${ind.type} ${ind.value} (${ind.source}, TLP:${ind.tlp.toUpperCase()})`,
-          level: 'high',
-          severity: severityOf('high', who.asset?.criticality),
-          logsource: e.logsource,
-          tags: [],
-          dedupeKey: `indicator|${ind.id}|${who.sourceIp ?? ''}|${who.hostName ?? ''}`,
-          groupFields: { indicator: ind.value, field: found.field },
-          seenAt: e.eventTime,
-          ...who,
-          eventSeqs: [e.seq],
-          matched: {
-            [found.field]: found.value,
-            indicator: { id: ind.id, type: ind.type, value: ind.value, source: ind.source },
-          },
-        });
-      }
-    }
-    return { hits, indicatorHits };
-  }
-
-  #who(e: EventRecord) {
-    const f = e.fields;
-    const sourceIp = text(first(f['source.ip'])) ?? e.sourceIp;
-    const hostName = text(first(f['host.name']));
-    return {
-      sourceIp,
-      hostName,
-      sourceName: e.sourceName,
-      userName: text(first(f['user.name'])),
-      asset: this.#assetOf(e),
-    };
-  }
-
-  #assetOf(e: EventRecord): AlertAsset | null {
-    const found = this.assets ? assetConcerned(this.assets.directory, e) : undefined;
-    return found
-      ? {
-          id: found.id,
-          name: found.name,
-          criticality: found.criticality,
-          zone: found.zone,
-          ownerId: found.owner,
-          ownerName: found.ownerName,
-        }
-      : null;
-  }
-
-  #hitOf(m: Match, e: EventRecord): AlertHit {
-    const ruleId = m.ruleId ?? m.ruleName ?? m.title;
-    const who = this.#who(e);
-    if (m.kind === 'correlation') {
-      const c = m.correlation as {
-        group: Record<string, unknown>;
-        value: number;
-        eventCount: number;
-        windowStartMs: number;
-        windowEndMs: number;
-        firstEventMs: number;
-        evidence: { event: Record<string, unknown> }[];
-        rule: { type: string };
-      };
-      const seqs = c.evidence
-        .map((ev) => this.#seqOfFields.get(ev.event))
-        .filter((s): s is number => s !== undefined);
-      return {
-        kind: 'correlation',
-        ruleId,
-        ruleTitle: m.title,
-        level: m.level ?? DEFAULT_LEVEL,
-        severity: severityOf(m.level ?? DEFAULT_LEVEL, who.asset?.criticality),
-        logsource: e.logsource,
-        tags: m.tags,
-        dedupeKey: `${ruleId}|${JSON.stringify(c.group)}`,
-        groupFields: c.group,
-        seenAt: new Date(c.windowEndMs).toISOString(),
-        ...who,
-        sourceIp: text(first(c.group['source.ip'])) ?? who.sourceIp,
-        eventSeqs: seqs.length > 0 ? seqs : [e.seq],
-        matched: {
-          type: c.rule.type,
-          value: c.value,
-          events: c.eventCount,
-          windowStart: new Date(c.windowStartMs).toISOString(),
-          windowEnd: new Date(c.windowEndMs).toISOString(),
-          group: c.group,
-        },
-      };
-    }
-    return {
-      kind: 'sigma',
-      ruleId,
-      ruleTitle: m.title,
-      level: m.level ?? DEFAULT_LEVEL,
-      severity: severityOf(m.level ?? DEFAULT_LEVEL, who.asset?.criticality),
-      logsource: e.logsource,
-      tags: m.tags,
-      dedupeKey: `${ruleId}|${who.sourceIp ?? ''}|${who.hostName ?? ''}`,
-      groupFields: { 'source.ip': who.sourceIp, 'host.name': who.hostName },
-      seenAt: e.eventTime,
-      ...who,
-      eventSeqs: [e.seq],
-      matched: m.fields,
-    };
   }
 
   /**
@@ -422,19 +296,23 @@ export class DetectionService {
     // Live detection handles what comes after its cursor; without it, backfill goes to the end.
     const toSeq = this.#running ? this.#cursor : await this.store.eventFeed.lastSeq();
     const { engine } = await this.library.build();
+    const evaluator = new EventEvaluator(engine, this.indicators?.matcher() ?? null);
     const result: BackfillResult = { fromSeq, toSeq, events: 0, opened: 0, updated: 0 };
     let seq = fromSeq;
     while (seq < toSeq) {
       const events = await this.store.eventFeed.readAfter(seq, this.options.batchEvents, toSeq);
       if (events.length === 0) break;
-      const { hits } = this.#evaluate(engine, events);
+      const { findings } = evaluator.evaluate(events);
       const now = this.clock.now();
-      const { opened, updated } = await this.store.alerts.record(hits, {
-        windowMs: this.options.dedupeWindowMs,
-        now: now.toISOString(),
-        newId: randomUUID,
-      });
-      this.#published(opened, updated, events, now);
+      const { opened, updated } = await this.store.alerts.record(
+        findings.map((f) => hitOf(f, this.assets?.directory ?? null)),
+        {
+          windowMs: this.options.dedupeWindowMs,
+          now: now.toISOString(),
+          newId: randomUUID,
+        },
+      );
+      this.#published(opened, updated, findings, now);
       result.events += events.length;
       result.opened += opened.length;
       result.updated += updated.length;
@@ -455,6 +333,7 @@ export class DetectionService {
     this.#stopping = true;
     this.#wake?.();
     await this.#loop;
+    await this.#thread?.close();
     this.#running = false;
     for (const w of this.#caughtUpWaiters.splice(0)) w.resolve();
   }

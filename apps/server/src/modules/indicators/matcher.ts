@@ -304,7 +304,8 @@ export class IndicatorMatcher {
   /** records whose value could not be read (none when they came through the service) */
   readonly skipped: IndicatorRecord[] = [];
 
-  constructor(indicators: readonly IndicatorRecord[]) {
+  /** `indicators`: kept as given, so a thread of its own can build the same matcher */
+  constructor(readonly indicators: readonly IndicatorRecord[]) {
     const v4Nets = new Map<number, Map<number, Bucket>>();
     const v6Nets = new Map<number, Map<string, Bucket>>();
     for (const ind of indicators) {
