@@ -7,7 +7,7 @@
  * a rule tested against a pasted event. No console errors.
  */
 import { join } from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readmeCity } from '../apps/cli/dist/testing.js';
 import {
@@ -17,9 +17,9 @@ import {
 } from '../apps/server/dist/test-server.js';
 import {
   chromiumMissing,
-  collectErrors,
   ensureDashboardBuilt,
   launch,
+  loggedInTabs,
   logIn,
   newPage,
   screenshotDir,
@@ -96,7 +96,6 @@ describe.skipIf(missing !== null && !process.env.CI)(
   () => {
     let server: TestServer;
     let admin: string;
-    let analyst: BrowserContext | undefined;
     let browser: Awaited<ReturnType<typeof launch>>;
 
     const api = async (method: string, path: string, body?: unknown) => {
@@ -107,19 +106,11 @@ describe.skipIf(missing !== null && !process.env.CI)(
     };
 
     /** The analyst's browser: logged in once, a new tab per test. */
-    const asAnalyst = async () => {
-      if (!analyst) {
-        const first = await newPage(browser, server.url);
-        await logIn(first.page, ANALYST.username, ANALYST.password);
-        analyst = first.context;
-        return first;
-      }
-      const page = await analyst.newPage();
-      const errors = collectErrors(page);
-      await page.goto('/');
-      await page.getByRole('button', { name: 'Log out' }).waitFor();
-      return { page, errors };
-    };
+    const asAnalyst = loggedInTabs(
+      () => ({ browser, baseURL: server.url }),
+      ANALYST.username,
+      ANALYST.password,
+    );
 
     beforeAll(async () => {
       ensureDashboardBuilt();

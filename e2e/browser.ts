@@ -79,3 +79,29 @@ export async function logIn(page: Page, username: string, password: string): Pro
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('button', { name: 'Log out' }).waitFor();
 }
+
+/**
+ * A person's browser, logged in on first use (one login per test file, not per test); each call
+ * opens a new tab in it. `open` is read then, once the browser and server exist.
+ */
+export function loggedInTabs(
+  open: () => { browser: Browser; baseURL: string },
+  username: string,
+  password: string,
+): () => Promise<{ page: Page; errors: string[] }> {
+  let context: BrowserContext | undefined;
+  return async () => {
+    if (!context) {
+      const { browser, baseURL } = open();
+      const first = await newPage(browser, baseURL);
+      await logIn(first.page, username, password);
+      context = first.context;
+      return { page: first.page, errors: first.errors };
+    }
+    const page = await context.newPage();
+    const errors = collectErrors(page);
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Log out' }).waitFor();
+    return { page, errors };
+  };
+}

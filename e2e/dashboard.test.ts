@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   TEST_ADMIN_PASSWORD,
@@ -16,9 +16,9 @@ import {
 } from '../apps/server/dist/test-server.js';
 import {
   chromiumMissing,
-  collectErrors,
   ensureDashboardBuilt,
   launch,
+  loggedInTabs,
   logIn,
   newPage,
   screenshotDir,
@@ -91,20 +91,11 @@ describe.skipIf(missing !== null && !process.env.CI)(
       `<34>1 ${new Date().toISOString()} ${host} nvr - - - ${text}`;
 
     /** The analyst's browser: logged in once, a new tab per test. */
-    let analyst: BrowserContext | undefined;
-    const asAnalyst = async () => {
-      if (!analyst) {
-        const first = await newPage(browser, server.url);
-        await logIn(first.page, ANALYST.username, ANALYST.password);
-        analyst = first.context;
-        return first;
-      }
-      const page = await analyst.newPage();
-      const errors = collectErrors(page);
-      await page.goto('/');
-      await page.getByRole('button', { name: 'Log out' }).waitFor();
-      return { page, errors };
-    };
+    const asAnalyst = loggedInTabs(
+      () => ({ browser, baseURL: server.url }),
+      ANALYST.username,
+      ANALYST.password,
+    );
 
     beforeAll(async () => {
       ensureDashboardBuilt();
