@@ -108,3 +108,25 @@ export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);
 }
+
+/**
+ * What the server said about each field of a refused form, by the field's dotted name
+ * (`pointOfContact.email`): from a schema check (`details.fields`), a service's list of problems
+ * (`details.errors`) or its one named field (`details.field`, with the message as the reason).
+ */
+export function fieldErrors(err: unknown): Record<string, string> {
+  if (!(err instanceof ApiError) || err.status !== 400) return {};
+  const details = (err.details ?? {}) as {
+    fields?: { field?: unknown; problem?: unknown }[];
+    errors?: { field?: unknown; reason?: unknown }[];
+    field?: unknown;
+  };
+  const out: Record<string, string> = {};
+  for (const f of Array.isArray(details.fields) ? details.fields : [])
+    if (typeof f.field === 'string' && typeof f.problem === 'string') out[f.field] = f.problem;
+  for (const e of Array.isArray(details.errors) ? details.errors : [])
+    if (typeof e.field === 'string' && typeof e.reason === 'string') out[e.field] = e.reason;
+  if (typeof details.field === 'string' && !(details.field in out))
+    out[details.field] = err.message;
+  return out;
+}

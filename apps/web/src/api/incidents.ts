@@ -340,20 +340,44 @@ export interface Channel {
   hasSecret: boolean;
   events: string[];
   enabled: boolean;
+  createdBy: string;
+  createdAt: string;
+  updatedBy: string;
+  updatedAt: string;
+  /** a webhook's generated secret, in the answer that created the channel only */
   secret?: string;
 }
 
+export interface NotificationEventInfo {
+  event: string;
+  meaning: string;
+}
+
+export const DELIVERY_STATUSES = ['pending', 'retrying', 'delivered', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
 export interface Delivery {
   id: string;
+  seq: number;
+  channelId: string;
   channelName: string;
   event: string;
   subject: string;
-  status: string;
+  status: DeliveryStatus;
   attempts: number;
   lastError: string | null;
   createdAt: string;
+  updatedAt: string;
   deliveredAt: string | null;
   nextAttemptAt: string | null;
+}
+
+/** The answer of a channel's Test button. */
+export interface ChannelTestResult {
+  channel: { id: string; name: string; kind: string };
+  deliveryId: string;
+  delivered: boolean;
+  error: string | null;
 }
 
 export interface ReportingSettings {

@@ -22,6 +22,8 @@ export const can = {
   impact: is('admin', 'analyst', 'auditor'),
   /** incidents: an owner sees those touching their assets or naming them */
   incidents: is('admin', 'analyst', 'auditor', 'owner'),
+  /** the reporting organisation and point of contact */
+  changeSettings: is('admin'),
   listUsers: is('admin', 'analyst', 'auditor'),
   manageUsers: is('admin'),
   listKeys: is('admin', 'auditor'),

@@ -1,17 +1,9 @@
 import { useState } from 'react';
 import { api, errorMessage } from '../../api/client';
 import { ROLES, type ApiKey, type CreatedApiKey, type Role } from '../../api/types';
-import {
-  Badge,
-  CopyButton,
-  Empty,
-  ErrorBox,
-  Loading,
-  Notice,
-  Panel,
-  Time,
-} from '../../components/ui';
+import { Badge, Empty, ErrorBox, Loading, Notice, Panel, Time } from '../../components/ui';
 import { useResource } from '../../lib/useResource';
+import { SecretOnce } from './SecretOnce';
 
 export function ApiKeys({ mayChange }: { mayChange: boolean }) {
   const keys = useResource('apikeys', (signal) => api.get<ApiKey[]>('/apikeys', undefined, signal));
@@ -89,7 +81,17 @@ export function ApiKeys({ mayChange }: { mayChange: boolean }) {
       </Panel>
       {mayChange && (
         <div>
-          {created && <SecretOnce apiKey={created} onDone={() => setCreated(null)} />}
+          {created && (
+            <SecretOnce
+              title={`Key “${created.name}” created`}
+              secret={created.secret}
+              label="API key secret"
+              keeps="Copy it into the sender or script now; Prahari keeps only its hash."
+              onDone={() => setCreated(null)}
+            >
+              Use it as <code>Authorization: Bearer …</code>.
+            </SecretOnce>
+          )}
           <CreateKey
             onCreated={(k) => {
               setCreated(k);
@@ -99,27 +101,6 @@ export function ApiKeys({ mayChange }: { mayChange: boolean }) {
         </div>
       )}
     </div>
-  );
-}
-
-function SecretOnce({ apiKey, onDone }: { apiKey: CreatedApiKey; onDone: () => void }) {
-  return (
-    <Panel title={`Key “${apiKey.name}” created`} className="secret-once">
-      <Notice tone="warn">
-        This is the only time the secret is shown. Copy it into the sender or script now; Prahari
-        keeps only its hash.
-      </Notice>
-      <div className="secret">
-        <code aria-label="API key secret">{apiKey.secret}</code>
-        <CopyButton text={apiKey.secret} />
-      </div>
-      <p className="muted small">
-        Use it as <code>Authorization: Bearer …</code>.
-      </p>
-      <button type="button" className="btn" onClick={onDone}>
-        I have stored it
-      </button>
-    </Panel>
   );
 }
 

@@ -3,21 +3,27 @@ import { can } from '../../lib/roles';
 import { setParams, useLocation } from '../../lib/router';
 import { useMe } from '../../session';
 import { ApiKeys } from './ApiKeys';
+import { Notifications } from './Notifications';
+import { Reporting } from './Reporting';
 import { Sources } from './Sources';
 import { Users } from './Users';
+import './settings.css';
 
-type Tab = 'sources' | 'users' | 'keys';
+type Tab = 'sources' | 'notifications' | 'reporting' | 'users' | 'keys';
 
 export function SettingsView() {
   const me = useMe();
   const { params } = useLocation();
   const tabs: { key: Tab; label: string }[] = [
     { key: 'sources', label: 'Sources' },
+    { key: 'notifications', label: 'Notifications' },
+    { key: 'reporting', label: 'Point of contact' },
     ...(can.listUsers(me.role) ? [{ key: 'users' as const, label: 'Users' }] : []),
     ...(can.listKeys(me.role) ? [{ key: 'keys' as const, label: 'API keys' }] : []),
   ];
+  const first = tabs[0]!.key;
   const requested = params.get('tab');
-  const tab = tabs.find((t) => t.key === requested)?.key ?? 'sources';
+  const tab = tabs.find((t) => t.key === requested)?.key ?? first;
   return (
     <div className="page settings-page">
       <div className="page-head">
@@ -25,11 +31,13 @@ export function SettingsView() {
         <Tabs
           label="Settings"
           active={tab}
-          onChange={(t) => setParams({ tab: t === 'sources' ? undefined : t })}
+          onChange={(t) => setParams({ tab: t === first ? undefined : t })}
           tabs={tabs}
         />
       </div>
       {tab === 'sources' && <Sources mayChange={can.work(me.role)} />}
+      {tab === 'notifications' && <Notifications />}
+      {tab === 'reporting' && <Reporting mayChange={can.changeSettings(me.role)} />}
       {tab === 'users' && <Users mayChange={can.manageUsers(me.role)} myName={me.name} />}
       {tab === 'keys' && <ApiKeys mayChange={can.manageKeys(me.role)} />}
     </div>
