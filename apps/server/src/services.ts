@@ -26,6 +26,6 @@ export async function createServices(
     audit,
     auth: new AuthService(store.users, store.sessions, hasher, audit, clock, config.auth),
     users: new UserService(store.users, store.sessions, hasher, audit, clock),
-    apiKeys: new ApiKeyService(store.apiKeys, audit, clock),
+    apiKeys: new ApiKeyService(store.apiKeys, store.users, audit, clock),
   };
 }

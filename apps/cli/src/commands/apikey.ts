@@ -15,15 +15,21 @@ export function registerApiKeyCommand(program: Command): void {
       'admin, analyst, owner, auditor or ingest (a log sender needs only ingest)',
     )
     .option('--expires <date>', 'ISO 8601 date after which the key stops working, e.g. 2027-03-31')
+    .option('--for-user <username>', 'an owner key acts for this asset owner (sees what they own)')
     .action(
       reportErrors(
-        async (name: string, options: { role: string; expires?: string }, command: Command) => {
+        async (
+          name: string,
+          options: { role: string; expires?: string; forUser?: string },
+          command: Command,
+        ) => {
           const opts = globalOptions(command);
           await withServices(opts, async (services) => {
             const key = await services.apiKeys.create(actor(), {
               name,
               role: options.role,
               expiresAt: options.expires ?? null,
+              forUser: options.forUser ?? null,
             });
             if (opts.json) return printJson(key);
             process.stdout.write(

@@ -51,6 +51,12 @@ export function apiKeyRoutes(keys: ApiKeyService): FastifyPluginCallbackTypebox 
               name: Type.String({ minLength: 1, maxLength: 200 }),
               role: Type.String({ description: 'admin, analyst, owner, auditor or ingest' }),
               expiresAt: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+              forUser: Type.Optional(
+                Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()], {
+                  description:
+                    'for an owner key: the username of the asset owner it acts for (default: whoever creates it)',
+                }),
+              ),
             },
             { additionalProperties: false },
           ),

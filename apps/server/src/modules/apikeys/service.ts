@@ -6,7 +6,7 @@ import {
   type Principal,
   type Role,
 } from '@prahari/core';
-import type { ApiKeyRepository, ApiKeyRow } from '@prahari/store';
+import type { ApiKeyRepository, ApiKeyRow, UserRepository } from '@prahari/store';
 import type { Actor, AuditService } from '../audit/service.js';
 import { checkRole } from '../users/service.js';
 
@@ -40,6 +40,7 @@ function randomId(): string {
 export class ApiKeyService {
   constructor(
     private readonly keys: ApiKeyRepository,
+    private readonly users: UserRepository,
     private readonly audit: AuditService,
     private readonly clock: Clock,
   ) {}
@@ -72,7 +73,7 @@ export class ApiKeyService {
   /** Creates a key and returns its secret — the only time anyone sees it. */
   async create(
     actor: Actor,
-    input: { name: string; role: string; expiresAt?: string | null },
+    input: { name: string; role: string; expiresAt?: string | null; forUser?: string | null },
   ): Promise<ApiKeyView & { secret: string }> {
     const name = input.name.trim();
     if (!name)
@@ -94,13 +95,14 @@ export class ApiKeyService {
         throw new ValidationError('expiresAt is in the past.', { field: 'expiresAt' });
       expiresAt = t.toISOString();
     }
+    const ownerUserId = await this.#actsFor(actor, role, input.forUser ?? null);
     const id = randomId();
     const secretPart = randomBytes(32).toString('base64url');
     const row: ApiKeyRow = {
       id,
       name,
       role,
-      ownerUserId: actor.principal?.userId ?? null,
+      ownerUserId,
       secretHash: sha256(secretPart).toString('hex'),
       createdAt: this.clock.now().toISOString(),
       createdBy: actor.principal?.name ?? 'system',
@@ -112,9 +114,33 @@ export class ApiKeyService {
     await this.audit.record(actor, {
       action: 'apikey.create',
       target: `apikey:${id}`,
-      details: { name, role, expiresAt },
+      details: { name, role, expiresAt, ...(input.forUser && { forUser: input.forUser }) },
     });
     return { ...this.view(row), secret: `prk_${id}_${secretPart}` };
+  }
+
+  /**
+   * The user a key acts for: by default whoever creates it. An `owner` key sees the assets and
+   * alerts of the owner it acts for, so an admin making one for a department names that owner.
+   */
+  async #actsFor(actor: Actor, role: Role, forUser: string | null): Promise<string | null> {
+    if (forUser === null) return actor.principal?.userId ?? null;
+    if (role !== 'owner')
+      throw new ValidationError(
+        `forUser is for owner keys (they see what that owner owns); a ${role} key acts for whoever creates it. Leave forUser out.`,
+        { field: 'forUser' },
+      );
+    const user = await this.users.findByUsername(forUser);
+    if (!user || user.disabled)
+      throw new ValidationError(`There is no active user '${forUser}' to act for.`, {
+        field: 'forUser',
+      });
+    if (user.role !== 'owner')
+      throw new ValidationError(
+        `'${forUser}' has role ${user.role}, not owner; an owner key acts for an asset owner.`,
+        { field: 'forUser' },
+      );
+    return user.id;
   }
 
   async revoke(actor: Actor, id: string): Promise<ApiKeyView> {

@@ -115,6 +115,22 @@ describe('alerts carry the asset they concern', () => {
     expect(mine.length).toBeGreaterThanOrEqual(1);
     expect(new Set(mine.map((a) => a.asset.name))).toEqual(new Set(['PLC pumping station 3']));
     expect((await server.request('GET', '/api/v1/alerts', { auth: other })).body).toEqual([]);
+    // so does a script with an owner key an admin made for them
+    const created = await server.request('POST', '/api/v1/apikeys', {
+      auth: admin,
+      body: { name: 'water-dept-report', role: 'owner', forUser: 'waterowner' },
+    });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const viaKey = (await server.request('GET', '/api/v1/alerts', { auth: created.body.secret }))
+      .body as { asset: { name: string } }[];
+    expect(viaKey.map((a) => a.asset.name).sort()).toEqual(mine.map((a) => a.asset.name).sort());
+    // an owner key acts for an owner, nobody else
+    const wrong = await server.request('POST', '/api/v1/apikeys', {
+      auth: admin,
+      body: { name: 'x', role: 'owner', forUser: 'admin' },
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.message).toMatch(/'admin' has role admin, not owner/);
     const benchId = (
       list.find((a) => a.asset?.name === 'Lab PLC bench') as unknown as { id: string }
     ).id;

@@ -1,11 +1,13 @@
 import { Type } from 'typebox';
 import type { FastifyPluginCallbackTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { NotFoundError, ValidationError } from '@prahari/core';
 import { parserNames } from '@prahari/ingest';
 import type { AlertRecord } from '@prahari/store';
 import { actorOf } from '../../http/auth.js';
 import { errorResponses } from '../common-schema.js';
+import { ownerScope } from '../assets/service.js';
 import type { AlertService } from './alerts.js';
 import type { DetectionMetrics } from './metrics.js';
 import type { RuleService } from './rules.js';
@@ -13,6 +15,15 @@ import { MAX_TEST_EVENTS } from './rule-test.js';
 import { PROFILE_EVERY } from './rule-library.js';
 import type { DetectionService } from './service.js';
 import type { AlertStream } from './stream.js';
+
+/**
+ * Whether the request may see an alert: an `owner` (a person or their API key) sees the alerts on
+ * the assets they own, everyone else all of them.
+ */
+function alertVisibility(request: FastifyRequest): (alert: AlertRecord) => boolean {
+  const owner = ownerScope(actorOf(request));
+  return owner === undefined ? () => true : (a) => owner !== null && a.asset?.ownerId === owner;
+}
 
 export interface DetectionRouteDeps {
   alerts: AlertService;
@@ -302,7 +313,9 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
       },
       async (request) => {
         const q = request.query;
-        const principal = request.principal!;
+        const owner = ownerScope(actorOf(request));
+        // An owner's key that belongs to no user owns nothing.
+        if (owner === null) return [];
         const statuses = csv(q.status);
         for (const s of statuses ?? [])
           if (!['new', 'acknowledged', 'closed'].includes(s))
@@ -317,7 +330,7 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
           ...(q.level && { level: csv(q.level)! }),
           ...(q.severity && { severity: csv(q.severity)! }),
           ...(q.asset && { assetId: q.asset }),
-          ...(principal.role === 'owner' && { assetOwnerId: principal.id }),
+          ...(owner !== undefined && { assetOwnerId: owner }),
           ...(q.kind && { kind: q.kind }),
           ...(q.rule && { ruleId: q.rule }),
           ...(q.sourceIp && { sourceIp: q.sourceIp }),
@@ -386,9 +399,7 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
             ? Number(header.trim())
             : request.query.since;
         let last = resumeFrom ?? (await deps.alerts.currentRevision());
-        const principal = request.principal!;
-        const visible = (a: AlertRecord) =>
-          principal.role !== 'owner' || a.asset?.ownerId === principal.id;
+        const visible = alertVisibility(request);
         reply.hijack();
         const res = reply.raw;
         res.writeHead(200, {
@@ -461,8 +472,7 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
       },
       async (request) => {
         const found = await alerts.withEvents(request.params.id);
-        const principal = request.principal!;
-        if (principal.role === 'owner' && found.alert.asset?.ownerId !== principal.id)
+        if (!alertVisibility(request)(found.alert))
           throw new NotFoundError(`No alert has id '${request.params.id}'.`);
         return found;
       },
