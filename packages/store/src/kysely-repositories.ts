@@ -302,6 +302,7 @@ export class KyselyAuditRepository implements AuditRepository {
     if (q.beforeSeq !== undefined) query = query.where('seq', '<', q.beforeSeq);
     if (q.action !== undefined) query = query.where('action', '=', q.action);
     if (q.actorName !== undefined) query = query.where('actor_name', '=', q.actorName);
+    if (q.target !== undefined) query = query.where('target', '=', q.target);
     if (q.from !== undefined) query = query.where('at', '>=', q.from);
     if (q.to !== undefined) query = query.where('at', '<', q.to);
     const rows = await query.orderBy('seq', q.order).limit(q.limit).execute();

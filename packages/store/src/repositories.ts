@@ -89,6 +89,8 @@ export interface AuditQuery {
   beforeSeq?: number;
   action?: string;
   actorName?: string;
+  /** exactly this target, e.g. `incident:<id>` (served by the audit_target index) */
+  target?: string;
   from?: string;
   to?: string;
   limit: number;

@@ -31,6 +31,55 @@ describe('audit trail', () => {
     expect(next.body.entries[0].seq).toBe(b.seq - 1);
   });
 
+  it('lists the entries about one target, newest first, in pages', async () => {
+    for (const displayName of ['Kavya N', 'Kavya Nair', 'Kavya S. Nair'])
+      expect(
+        (
+          await server.request('PATCH', '/api/v1/users/kavya', {
+            auth: admin,
+            body: { displayName },
+          })
+        ).status,
+      ).toBe(200);
+    // entries about someone else are left out
+    await server.request('PATCH', '/api/v1/users/arjun', {
+      auth: admin,
+      body: { displayName: 'Arjun' },
+    });
+
+    const first = await server.request('GET', '/api/v1/audit?target=user:kavya&limit=2', {
+      auth: admin,
+    });
+    expect(first.status).toBe(200);
+    expect(first.body.entries.map((e: { target: string }) => e.target)).toEqual([
+      'user:kavya',
+      'user:kavya',
+    ]);
+    expect(first.body.entries[0].details).toMatchObject({
+      changes: { displayName: 'Kavya S. Nair' },
+    });
+    expect(first.body.entries[0].seq).toBeGreaterThan(first.body.entries[1].seq);
+    expect(first.body.nextBefore).toBe(first.body.entries[1].seq);
+
+    const rest = await server.request(
+      'GET',
+      `/api/v1/audit?target=user:kavya&limit=100&before=${first.body.nextBefore}`,
+      { auth: admin },
+    );
+    const actions = rest.body.entries.map((e: { action: string }) => e.action);
+    expect(actions.at(-1)).toBe('user.create');
+    expect(rest.body.entries.every((e: { target: string }) => e.target === 'user:kavya')).toBe(
+      true,
+    );
+    expect(rest.body.nextBefore).toBeNull();
+
+    const none = await server.request('GET', '/api/v1/audit?target=user:nobody', { auth: admin });
+    expect(none.body).toEqual({ entries: [], nextBefore: null });
+    const empty = await server.request('GET', '/api/v1/audit?target=', { auth: admin });
+    expect(empty.status).toBe(400);
+    expect(empty.body.message).toMatch(/target/);
+  });
+
   it('is readable by auditors and not by analysts', async () => {
     await server.request('POST', '/api/v1/users', {
       auth: admin,

@@ -44,6 +44,14 @@ export function auditRoutes(audit: AuditService): FastifyPluginCallbackTypebox {
               before: Type.Optional(Type.Integer({ minimum: 1 })),
               action: Type.Optional(Type.String({ maxLength: 100 })),
               actor: Type.Optional(Type.String({ maxLength: 200 })),
+              target: Type.Optional(
+                Type.String({
+                  minLength: 1,
+                  maxLength: 300,
+                  description:
+                    'only entries about this target, exactly as entries name it, e.g. `incident:<id>`, `user:<name>`, `channel:<id>`',
+                }),
+              ),
               from: Type.Optional(Type.String({ format: 'date-time' })),
               to: Type.Optional(Type.String({ format: 'date-time' })),
             },
@@ -65,6 +73,7 @@ export function auditRoutes(audit: AuditService): FastifyPluginCallbackTypebox {
           ...(q.before !== undefined && { beforeSeq: q.before }),
           ...(q.action !== undefined && { action: q.action }),
           ...(q.actor !== undefined && { actor: q.actor }),
+          ...(q.target !== undefined && { target: q.target }),
           ...(q.from !== undefined && { from: new Date(q.from).toISOString() }),
           ...(q.to !== undefined && { to: new Date(q.to).toISOString() }),
         });

@@ -60,6 +60,7 @@ export class AuditService {
     beforeSeq?: number;
     action?: string;
     actor?: string;
+    target?: string;
     from?: string;
     to?: string;
   }): Promise<AuditEntry[]> {
@@ -69,6 +70,7 @@ export class AuditService {
       ...(query.beforeSeq !== undefined && { beforeSeq: query.beforeSeq }),
       ...(query.action !== undefined && { action: query.action }),
       ...(query.actor !== undefined && { actorName: query.actor }),
+      ...(query.target !== undefined && { target: query.target }),
       ...(query.from !== undefined && { from: query.from }),
       ...(query.to !== undefined && { to: query.to }),
     });
