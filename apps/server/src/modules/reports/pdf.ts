@@ -9,7 +9,7 @@
  * `[Devanagari text]` and the document says so at the top, pointing to the JSON or text form that
  * keeps it exactly.
  */
-import PDFDocument from 'pdfkit';
+import type PDFDocument from 'pdfkit';
 import type { Block, ReportDocument } from './document.js';
 
 type Pdf = InstanceType<typeof PDFDocument>;
@@ -116,9 +116,12 @@ class PdfWriter {
   readonly width: number;
   readonly bottom: number;
 
-  constructor(readonly doc: ReportDocument) {
+  constructor(
+    readonly doc: ReportDocument,
+    Document: typeof PDFDocument,
+  ) {
     const at = new Date(doc.generatedAt);
-    this.pdf = new PDFDocument({
+    this.pdf = new Document({
       size: PAGE.size,
       margins: {
         top: PAGE.margin,
@@ -418,9 +421,13 @@ class PdfWriter {
   }
 }
 
-/** The document as an A4 PDF. */
-export function renderPdf(doc: ReportDocument): Promise<Buffer> {
-  const writer = new PdfWriter(doc);
+/**
+ * The document as an A4 PDF. pdfkit and its fonts are loaded on the first report, not with the
+ * module: every CLI command loads the server's services, and most never draw a PDF.
+ */
+export async function renderPdf(doc: ReportDocument): Promise<Buffer> {
+  const { default: Document } = await import('pdfkit');
+  const writer = new PdfWriter(doc, Document);
   writer.title();
   doc.blocks.forEach((block, i) => writer.block(block, doc.blocks[i + 1]));
   return writer.finish();
