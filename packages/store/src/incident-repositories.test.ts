@@ -286,6 +286,27 @@ describe('incidents', () => {
     ]);
   });
 
+  it('names the assets of many incidents at once, most critical first', async () => {
+    await store.assets.write({ updateAssets: [{ id: 'a-portal-01', patch: { criticality: 5 } }] });
+    await store.incidents.create(incident('a'), {
+      addAssets: [
+        { id: 'a-scada-01', source: 'alert' },
+        { id: 'a-portal-01', source: 'manual' },
+      ],
+    });
+    await store.incidents.create(incident('b'), {
+      addAssets: [{ id: 'a-scada-01', source: 'alert' }],
+    });
+    await store.incidents.create(incident('c'));
+    const assets = await store.incidents.assetsOfIncidents(['a', 'b', 'c']);
+    expect(assets.get('a')).toEqual([
+      { id: 'a-portal-01', name: 'portal-01', criticality: 5 },
+      { id: 'a-scada-01', name: 'scada-01', criticality: 3 },
+    ]);
+    expect(assets.get('b')).toEqual([{ id: 'a-scada-01', name: 'scada-01', criticality: 3 }]);
+    expect(assets.get('c')).toBeUndefined();
+  });
+
   it('keeps evidence with an append-only chain of custody', async () => {
     await store.incidents.create(incident('i1'));
     await store.incidents.addEvidence(

@@ -453,6 +453,11 @@ describe('an SSH brute force becomes an incident', () => {
       'INC-2026-0002',
       'INC-2026-0001',
     ]);
+    // the board names each incident's assets with their criticality, without a request per card
+    expect(mine.body.incidents.map((i: Json) => i.assets)).toEqual([
+      [{ id: expect.any(String), name: 'iccc-app-1', criticality: 4 }],
+      [{ id: expect.any(String), name: 'iccc-app-1', criticality: 4 }],
+    ]);
     expect((await api('GET', '/incidents', traffic)).body.incidents).toEqual([]);
     expect((await api('GET', `/incidents/${incident.id}`, traffic)).status).toBe(404);
 

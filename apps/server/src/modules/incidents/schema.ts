@@ -62,6 +62,10 @@ export const LegalClockSchema = Type.Object({
 export const IncidentSummarySchema = Type.Object({
   ...IncidentSchema.properties,
   clocks: Type.Array(LegalClockSchema),
+  assets: Type.Array(
+    Type.Object({ id: Str, name: Str, criticality: Nullable(Type.Integer()) }),
+    { description: 'the affected assets, most critical first' },
+  ),
 });
 
 export const IncidentListSchema = Type.Object({

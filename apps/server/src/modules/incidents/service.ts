@@ -35,6 +35,7 @@ import {
   type DutyReportRecord,
   type EventRecord,
   type EvidenceRecord,
+  type IncidentAssetBrief,
   type IncidentAssetLink,
   type IncidentAssignee,
   type IncidentNote,
@@ -178,6 +179,8 @@ export interface IncidentListQuery {
 
 export interface IncidentSummary extends IncidentRecord {
   clocks: LegalClock[];
+  /** the affected assets, most critical first (the board's cards name them) */
+  assets: IncidentAssetBrief[];
 }
 
 export interface AttachedAlert extends AlertRecord {
@@ -667,10 +670,11 @@ export class IncidentService {
         ...(before !== undefined && { beforeSeq: before }),
       });
       const reports = await this.#reports(page.map((i) => i.id));
+      const assets = await this.store.incidents.assetsOfIncidents(page.map((i) => i.id));
       for (const i of page) {
         const clocks = this.#clocks(i, reports.get(i.id) ?? []);
         if (clockState === undefined || clocks.some((c) => c.state === clockState))
-          out.push({ ...i, clocks });
+          out.push({ ...i, clocks, assets: assets.get(i.id) ?? [] });
         if (out.length === query.limit) break;
       }
       const last = page.at(-1);
