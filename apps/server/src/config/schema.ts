@@ -246,6 +246,25 @@ export const ConfigSchema = Type.Object(
           },
           { additionalProperties: false, default: {} },
         ),
+        autoOpen: Type.Object(
+          {
+            minSeverity: Type.Union(
+              [
+                Type.Literal('off'),
+                Type.Literal('low'),
+                Type.Literal('medium'),
+                Type.Literal('high'),
+                Type.Literal('critical'),
+              ],
+              {
+                default: 'off',
+                description:
+                  'open an incident (as the system) for a new alert of at least this severity that no open incident takes or is proposed for; off: people open incidents',
+              },
+            ),
+          },
+          { additionalProperties: false, default: {} },
+        ),
       },
       { additionalProperties: false, default: {} },
     ),

@@ -3,18 +3,28 @@ import { SYSTEM_PRINCIPAL, type Clock } from '@prahari/core';
 import type { AlertRecord, ProposalReason, Store } from '@prahari/store';
 import type { Actor } from '../audit/service.js';
 import { alertObservables, normaliseObservable } from './observables.js';
-import type { IncidentService, IncidentSettings } from './service.js';
+import {
+  severityRank,
+  titleOfAlert,
+  type IncidentService,
+  type IncidentSettings,
+} from './service.js';
 
 /** Alerts waiting to be grouped at most; beyond, the oldest are let go (and counted in the log). */
 const QUEUE_MAX = 10_000;
 const BATCH = 100;
 const SYSTEM: Actor = { principal: SYSTEM_PRINCIPAL, ip: null };
+/** Earlier alerts an incident opened automatically takes in with its alert, at most (per rule). */
+const RELATED_MAX = 200;
 
 /**
  * Grouping: each new alert that shares an asset, its source address or another observable with
  * an open incident is proposed for it, for a person to accept or dismiss; when an auto-attach
- * rule of the configuration matches, it is attached at once (audited as the system). Alerts are
- * taken from the detection stream and handled one at a time, after detection has committed them.
+ * rule of the configuration matches, it is attached at once (audited as the system). A new alert
+ * no open incident is proposed for opens one when it is at least `autoOpen.minSeverity`, so the
+ * rest of the same attack is then proposed for (or attached to) that incident rather than opening
+ * more. Alerts are taken from the detection stream and handled one at a time, after detection
+ * has committed them.
  */
 export class IncidentGrouping {
   #queue: AlertRecord[] = [];
@@ -24,7 +34,7 @@ export class IncidentGrouping {
   constructor(
     private readonly store: Store,
     private readonly incidents: IncidentService,
-    private readonly rules: IncidentSettings['autoAttach'],
+    private readonly settings: Pick<IncidentSettings, 'autoAttach' | 'autoOpen'>,
     private readonly clock: Clock,
     private readonly log: { error(obj: object, msg: string): void },
   ) {}
@@ -53,9 +63,10 @@ export class IncidentGrouping {
 
   async #drain(): Promise<void> {
     while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, BATCH);
-      // with no open incident there is nothing to group into: a busy detection costs one query
-      if (!(await this.store.incidents.anyOpen())) continue;
+      let batch = this.#queue.splice(0, BATCH);
+      // with no open incident there is nothing to group into, only alerts that open one: a busy
+      // detection costs one query
+      if (!(await this.store.incidents.anyOpen())) batch = batch.filter((a) => this.#opens(a));
       for (const alert of batch) {
         try {
           await this.consider(alert);
@@ -71,7 +82,13 @@ export class IncidentGrouping {
     while (this.#draining) await this.#draining;
   }
 
-  /** Proposes (and, by the rules, attaches) one alert. */
+  /** Whether the alert is severe enough to open an incident by itself. */
+  #opens(alert: AlertRecord): boolean {
+    const min = this.settings.autoOpen.minSeverity;
+    return min !== 'off' && severityRank(alert.severity) >= severityRank(min);
+  }
+
+  /** Proposes (and, by the rules, attaches) one alert, or opens an incident for it. */
   async consider(alert: AlertRecord): Promise<void> {
     const holders = (await this.store.incidents.incidentsOfAlerts([alert.id])).get(alert.id) ?? [];
     if (holders.some((h) => h.status !== 'closed')) return;
@@ -80,7 +97,10 @@ export class IncidentGrouping {
       assetIds: alert.asset ? [alert.asset.id] : [],
       observables,
     });
-    if (candidates.length === 0) return;
+    if (candidates.length === 0) {
+      if (this.#opens(alert)) await this.#open(alert);
+      return;
+    }
     const source = alert.sourceIp ? normaliseObservable('ip', alert.sourceIp) : null;
     const now = this.clock.now().toISOString();
     const proposals: { id: string; incidentId: string; reasons: ProposalReason[] }[] = [];
@@ -120,7 +140,7 @@ export class IncidentGrouping {
     alert: AlertRecord,
     proposals: { id: string; incidentId: string; reasons: ProposalReason[] }[],
   ): Promise<{ id: string; incidentId: string; reasons: ProposalReason[] } | null> {
-    const r = this.rules;
+    const r = this.settings.autoAttach;
     const matching = proposals.filter((p) =>
       p.reasons.some(
         (x) =>
@@ -147,5 +167,44 @@ export class IncidentGrouping {
         incidents.get(b.incidentId)!.seq - incidents.get(a.incidentId)!.seq,
     );
     return recent[0] ?? null;
+  }
+
+  /**
+   * Opens an incident for the alert, audited as the system, with the alerts the enabled
+   * auto-attach rules would have put in it had it existed: those still new on the same asset or
+   * from the same source address, seen since `withinHours` before it and in no open incident.
+   */
+  async #open(alert: AlertRecord): Promise<void> {
+    const r = this.settings.autoAttach;
+    const from = new Date(Date.parse(alert.firstSeen) - r.withinHours * 3_600_000).toISOString();
+    const related = new Map<string, AlertRecord>();
+    const queries = [
+      r.sameAsset && alert.asset && { assetId: alert.asset.id },
+      r.sameSourceIp && alert.sourceIp && { sourceIp: alert.sourceIp },
+    ];
+    for (const q of queries)
+      if (q)
+        for (const a of await this.store.alerts.list({
+          ...q,
+          status: ['new'],
+          from,
+          limit: RELATED_MAX,
+        }))
+          if (a.id !== alert.id) related.set(a.id, a);
+    const holders = await this.store.incidents.incidentsOfAlerts([...related.keys()]);
+    const free = [...related.keys()].filter(
+      (id) => !(holders.get(id) ?? []).some((h) => h.status !== 'closed'),
+    );
+    const min = this.settings.autoOpen.minSeverity;
+    await this.incidents.create(
+      {
+        alertIds: [alert.id, ...free],
+        title: titleOfAlert(alert),
+      },
+      SYSTEM,
+      {
+        reason: `${alert.severity} alert ${alert.ruleTitle}, at or above incidents.autoOpen.minSeverity ${min}, that no open incident takes`,
+      },
+    );
   }
 }

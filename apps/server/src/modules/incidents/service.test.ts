@@ -38,7 +38,7 @@ const settings: IncidentSettings = incidentSettings(
     .incidents,
 );
 
-function service(): IncidentService {
+function service(changed: Partial<IncidentSettings> = {}): IncidentService {
   const audit = new AuditService(store.audit, clock);
   return new IncidentService(
     store,
@@ -46,7 +46,7 @@ function service(): IncidentService {
     new AlertService(store, new AlertStream(), audit, clock),
     new ImpactService(store, clock),
     clock,
-    settings,
+    { ...settings, ...changed },
     dataDir,
     { error: (obj) => expect.fail(JSON.stringify(obj)) },
   );
@@ -239,6 +239,159 @@ describe('what playbooks use', () => {
   });
 });
 
+describe('opening incidents by itself (incidents.autoOpen.minSeverity)', () => {
+  const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
+  let n = 0;
+
+  /** Records one alert on the asset (or from the address) and hands it to the stream. */
+  async function alert(
+    stream: AlertStream,
+    a: { rule: string; severity: string; asset?: { id: string; name: string }; sourceIp?: string },
+  ): Promise<AlertRecord> {
+    n++;
+    const { opened } = await store.alerts.record(
+      [
+        {
+          kind: 'sigma',
+          ruleId: `r-${a.rule}`,
+          ruleTitle: a.rule,
+          level: a.severity,
+          logsource: { product: 'linux' },
+          tags: [],
+          dedupeKey: `k-${n}`,
+          groupFields: {},
+          seenAt: clock.now().toISOString(),
+          sourceIp: a.sourceIp ?? null,
+          hostName: null,
+          sourceName: null,
+          userName: null,
+          eventSeqs: [],
+          matched: {},
+          asset: a.asset
+            ? { ...a.asset, criticality: 4, zone: 'it', ownerId: null, ownerName: null }
+            : null,
+          severity: a.severity,
+        },
+      ],
+      { windowMs: HOUR, now: clock.now().toISOString(), newId: () => `alert-${n}` },
+    );
+    stream.publish(opened);
+    return opened[0]!;
+  }
+
+  async function register() {
+    const assets = new AssetService(store, new AuditService(store.audit, clock), clock);
+    const web = (await assets.create(system, { name: 'ptax-web-01', kind: 'web_application' }))
+      .asset;
+    const db = (await assets.create(system, { name: 'ptax-db-01', kind: 'database' })).asset;
+    return { web, db };
+  }
+
+  const withAutoOpen = (
+    minSeverity: IncidentSettings['autoOpen']['minSeverity'],
+    autoAttach: Partial<IncidentSettings['autoAttach']> = {},
+  ): Partial<IncidentSettings> => ({
+    autoOpen: { minSeverity },
+    autoAttach: { ...settings.autoAttach, ...autoAttach },
+  });
+
+  it('opens one incident for a burst of one attack, with the earlier lesser alerts on its asset', async () => {
+    const { web, db } = await register();
+    const s = service(withAutoOpen('high', { sameAsset: true, sameSourceIp: true }));
+    const stream = new AlertStream();
+    await s.start(stream);
+    const probe = await alert(stream, {
+      rule: 'Admin panel probes',
+      severity: 'medium',
+      asset: web,
+    });
+    await s.whenGroupingIdle();
+    expect((await s.list({ limit: 10 }, system)).incidents).toEqual([]);
+
+    clock.set(T0 + 5 * 60_000);
+    const shell = await alert(stream, { rule: 'Web shell upload', severity: 'high', asset: web });
+    // the rest of the attack: 50 alerts on the portal, and its database reached from the portal
+    for (let i = 0; i < 50; i++)
+      await alert(stream, { rule: `Defacement step ${i % 5}`, severity: 'critical', asset: web });
+    await alert(stream, { rule: 'Bulk read', severity: 'high', asset: db, sourceIp: '10.1.2.3' });
+    await alert(stream, { rule: 'Bulk read 2', severity: 'high', asset: db, sourceIp: '10.1.2.3' });
+    await s.whenGroupingIdle();
+
+    const { incidents } = await s.list({ limit: 10 }, system);
+    expect(incidents.map((i) => [i.title, i.severity, i.createdBy])).toEqual([
+      ['Bulk read on ptax-db-01', 'high', 'system'],
+      ['Web shell upload on ptax-web-01', 'critical', 'system'],
+    ]);
+    const portal = await s.get(incidents[1]!.id);
+    expect(portal.alerts.map((a) => a.id).sort()).toEqual(
+      [probe.id, shell.id, ...Array.from({ length: 50 }, (_, i) => `alert-${i + 3}`)].sort(),
+    );
+    expect(portal.assets.map((a) => a.name)).toEqual(['ptax-web-01']);
+    // noticed when the first alert of the attack was raised, so a classification runs the
+    // CERT-In clock from then, as for any incident
+    expect(portal.incident.noticedAt).toBe(probe.createdAt);
+    expect(portal.clocks).toEqual([]);
+    const classified = await s.update(
+      portal.incident.id,
+      { certInType: 'website-defacement' },
+      system,
+    );
+    expect(classified.clocks.map((c) => [c.duty, c.dueAt])).toEqual([
+      ['cert-in', new Date(Date.parse(probe.createdAt) + 6 * HOUR).toISOString()],
+    ]);
+    const audit = await store.audit.query({
+      action: 'incident.auto-open',
+      limit: 10,
+      order: 'asc',
+    });
+    expect(audit.map((e) => [e.actorName, e.target])).toEqual([
+      ['system', `incident:${portal.incident.id}`],
+      ['system', `incident:${incidents[0]!.id}`],
+    ]);
+    expect(audit[0]!.details).toMatchObject({
+      reason:
+        'high alert Web shell upload, at or above incidents.autoOpen.minSeverity high, that no open incident takes',
+      summary: expect.stringMatching(
+        /^Automatically opened INC-2026-0001 \(\w+\): Web shell upload on ptax-web-01 from \d+ alert/,
+      ),
+    });
+    await s.stop();
+  });
+
+  it('leaves the rest of a burst proposed for the incident when nothing attaches by rule', async () => {
+    const { web } = await register();
+    const s = service(withAutoOpen('high'));
+    const stream = new AlertStream();
+    await s.start(stream);
+    await alert(stream, { rule: 'Medium thing', severity: 'medium', asset: web });
+    const first = await alert(stream, { rule: 'Flood', severity: 'high', asset: web });
+    for (let i = 0; i < 20; i++)
+      await alert(stream, { rule: 'Flood', severity: 'high', asset: web });
+    await s.whenGroupingIdle();
+    const { incidents } = await s.list({ limit: 10 }, system);
+    expect(incidents).toHaveLength(1);
+    const d = await s.get(incidents[0]!.id);
+    expect(d.alerts.map((a) => a.id)).toEqual([first.id]);
+    expect(d.proposals).toHaveLength(20);
+    await s.stop();
+  });
+
+  it('opens nothing when off (the default) or below the severity', async () => {
+    const { web } = await register();
+    expect(settings.autoOpen.minSeverity).toBe('off');
+    for (const changed of [{}, withAutoOpen('critical', { sameAsset: true })]) {
+      const s = service(changed);
+      const stream = new AlertStream();
+      await s.start(stream);
+      await alert(stream, { rule: 'Web shell upload', severity: 'high', asset: web });
+      await alert(stream, { rule: 'From outside', severity: 'high', sourceIp: '203.0.113.9' });
+      await s.whenGroupingIdle();
+      await s.stop();
+      expect((await s.list({ limit: 10 }, system)).incidents).toEqual([]);
+    }
+  });
+});
+
 describe('observables', () => {
   const alert = {
     id: 'al-1',
@@ -348,7 +501,10 @@ describe('the pure parts', () => {
         loadConfig({
           cwd: tmpdir(),
           env: { PRAHARI_INCIDENTS_WARN_BEFORE_MINUTES: '60,0' },
-          flags: { 'incidents.autoAttach.withinHours': 0 },
+          flags: {
+            'incidents.autoAttach.withinHours': 0,
+            'incidents.autoOpen.minSeverity': 'severe',
+          },
         });
       } catch (err) {
         return (err as ConfigError).issues;
@@ -362,6 +518,11 @@ describe('the pure parts', () => {
         'a whole number from 1 to 4320',
       ],
       ['incidents.autoAttach.withinHours', 'command line', 'a whole number from 1 to 2160'],
+      [
+        'incidents.autoOpen.minSeverity',
+        'command line',
+        'one of "off", "low", "medium", "high", "critical"',
+      ],
     ]);
   });
 });

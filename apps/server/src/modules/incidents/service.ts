@@ -73,6 +73,10 @@ export interface IncidentSettings {
     sameObservable: boolean;
     withinHours: number;
   };
+  autoOpen: {
+    /** alerts at least this severe open an incident when no open incident takes them */
+    minSeverity: 'off' | 'low' | 'medium' | 'high' | 'critical';
+  };
   evidenceMaxBytes: number;
   clockTickSeconds: number;
 }
@@ -85,6 +89,7 @@ export function incidentSettings(config: Config['incidents']): IncidentSettings 
       warnBeforeMinutes: config.warnBeforeMinutes,
     },
     autoAttach: { ...config.autoAttach },
+    autoOpen: { ...config.autoOpen },
     evidenceMaxBytes: config.evidenceMaxBytes,
     clockTickSeconds: config.clockTickSeconds,
   };
@@ -275,17 +280,37 @@ const MAX_ALERTS_PER_CALL = 500;
 const TITLE_MAX = 200;
 const CLOCK_STATES: readonly ClockState[] = ['running', 'warning', 'overdue', 'met', 'met-late'];
 
+/** How severe, as a number to compare: informational 0 … critical 4 (unknown counts as low). */
+export function severityRank(severity: string): number {
+  return SEVERITY_RANK[severity] ?? 1;
+}
+
 /** The incident severity of the most severe alert (informational counts as low). */
 export function severityOfAlerts(alerts: readonly { severity: string }[]): IncidentSeverity {
-  const top = Math.max(1, ...alerts.map((a) => SEVERITY_RANK[a.severity] ?? 1));
+  const top = Math.max(1, ...alerts.map((a) => severityRank(a.severity)));
   return INCIDENT_SEVERITIES[top - 1]!;
 }
+
+const clipTitle = (title: string) =>
+  title.length > TITLE_MAX ? `${title.slice(0, TITLE_MAX - 1)}…` : title;
 
 /** A title from the alerts' rules: the one rule, or the first and how many more. */
 export function titleOfAlerts(alerts: readonly { ruleTitle: string }[]): string {
   const rules = [...new Set(alerts.map((a) => a.ruleTitle))];
-  const title = rules.length > 1 ? `${rules[0]} and ${rules.length - 1} more` : (rules[0] ?? '');
-  return title.length > TITLE_MAX ? `${title.slice(0, TITLE_MAX - 1)}…` : title;
+  return clipTitle(
+    rules.length > 1 ? `${rules[0]} and ${rules.length - 1} more` : (rules[0] ?? ''),
+  );
+}
+
+/** A title from one alert's rule and what it concerns: its asset, else its source address. */
+export function titleOfAlert(alert: Pick<AlertRecord, 'ruleTitle' | 'asset' | 'sourceIp'>): string {
+  return clipTitle(
+    alert.asset
+      ? `${alert.ruleTitle} on ${alert.asset.name}`
+      : alert.sourceIp
+        ? `${alert.ruleTitle} from ${alert.sourceIp}`
+        : alert.ruleTitle,
+  );
 }
 
 const target = (i: { id: string }) => `incident:${i.id}`;
@@ -429,13 +454,7 @@ export class IncidentService {
    */
   async start(stream: AlertStream): Promise<void> {
     if (!this.#grouping) {
-      const grouping = new IncidentGrouping(
-        this.store,
-        this,
-        this.settings.autoAttach,
-        this.clock,
-        this.log,
-      );
+      const grouping = new IncidentGrouping(this.store, this, this.settings, this.clock, this.log);
       this.#grouping = grouping;
       this.#unsubscribe = stream.subscribe((alerts) => grouping.handle(alerts));
     }
@@ -952,9 +971,14 @@ export class IncidentService {
 
   /**
    * Opens an incident from alerts (title, severity, assets, services and observables follow from
-   * them unless given) or by hand (a title is then required).
+   * them unless given) or by hand (a title is then required). `auto` marks one the grouping
+   * opened by itself, audited as such with its reason.
    */
-  async create(input: IncidentCreateInput, actor: Actor): Promise<IncidentDetail> {
+  async create(
+    input: IncidentCreateInput,
+    actor: Actor,
+    auto?: { reason: string },
+  ): Promise<IncidentDetail> {
     this.#staffOnly(actor, 'opening an incident');
     const alerts = await this.#alertsNamed(input.alertIds ?? []);
     if (alerts.length === 0 && !input.title?.trim())
@@ -1002,11 +1026,12 @@ export class IncidentService {
       })
       .catch((err: unknown) => this.#conflict(err));
     await this.audit.record(actor, {
-      action: 'incident.create',
+      action: auto ? 'incident.auto-open' : 'incident.create',
       target: target(created),
       details: {
         number: created.number,
-        summary: `Opened ${created.number} (${created.severity}): ${created.title}${alerts.length ? ` from ${alerts.length} alert(s)` : ''}`,
+        summary: `${auto ? 'Automatically opened' : 'Opened'} ${created.number} (${created.severity}): ${created.title}${alerts.length ? ` from ${alerts.length} alert(s)` : ''}${auto ? ` (${auto.reason})` : ''}`,
+        ...(auto && { reason: auto.reason }),
         title: created.title,
         severity: created.severity,
         alerts: alerts.map((a) => a.id),
