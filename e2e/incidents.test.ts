@@ -3,7 +3,8 @@
  * SSH brute-force alert arrive, makes an incident of it from the Alerts view, classifies it with
  * a CERT-In type and watches the 6-hour clock count down on the board and the overview, adds a
  * task and a note, approves the waiting block step of the ssh-brute-force-block playbook in
- * Response, downloads the CERT-In PDF, and reads the incident's audit entries with names.
+ * Response, downloads the CERT-In PDF; the board names the assets hit, and an auditor reads the
+ * incident's own audit entries with names (the analyst has no Audit tab).
  */
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -23,6 +24,7 @@ import {
 } from './browser.js';
 
 const ANALYST = { username: 'asha', password: 'analyst-password-1', displayName: 'Asha Rao' };
+const AUDITOR = { username: 'ravi', password: 'auditor-password-1' };
 const ATTACKER = '203.0.113.45';
 const BRUTE_FORCE_TITLE = 'SSH Brute Force Against a City Server';
 
@@ -69,6 +71,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
       });
       admin = await server.login('admin', TEST_ADMIN_PASSWORD);
       await api('POST', '/users', { ...ANALYST, role: 'analyst' });
+      await api('POST', '/users', { ...AUDITOR, role: 'auditor' });
       ingestKey = (await api('POST', '/apikeys', { name: 'collector', role: 'ingest' })).secret;
       await api('POST', '/assets/import', {
         format: 'csv',
@@ -151,6 +154,10 @@ describe.skipIf(missing !== null && !process.env.CI)(
       await nav(page, 'Incidents').click();
       const card = page.getByRole('link', { name: new RegExp(number) });
       await card.waitFor();
+      // what it hits, with the asset's criticality
+      const hit = card.getByLabel('Affected assets');
+      await expect.poll(() => hit.textContent()).toBe('5iccc-app-1');
+      expect(await hit.locator('.crit').getAttribute('title')).toBeTruthy();
       await countsDown(page, card);
       await page.screenshot({ path: join(screenshotDir, 'incident-board.png') });
       await nav(page, 'Overview').click();
@@ -194,11 +201,37 @@ describe.skipIf(missing !== null && !process.env.CI)(
       for await (const chunk of pdf) chunks.push(chunk as Buffer);
       expect(Buffer.concat(chunks).subarray(0, 5).toString()).toBe('%PDF-');
 
-      // the incident's audit entries, with the people's names
-      await page.getByRole('tab', { name: 'Audit' }).click();
-      const audit = page.getByRole('table').filter({ hasText: 'Who' });
-      await audit.getByRole('cell', { name: ANALYST.username }).first().waitFor();
-      await page.screenshot({ path: join(screenshotDir, 'incident-audit.png'), fullPage: true });
+      // the audit trail is for admins and auditors: the analyst has the timeline, not the tab
+      await page.getByRole('tab', { name: 'Timeline' }).waitFor();
+      expect(await page.getByRole('tab', { name: 'Audit' }).count()).toBe(0);
+
+      // an auditor reads the incident's own audit entries, with the people's names
+      const auditor = await newPage(browser, server.url);
+      await logIn(auditor.page, AUDITOR.username, AUDITOR.password);
+      await auditor.page.goto(`/incidents/${encodeURIComponent(number)}`);
+      await auditor.page.getByRole('tab', { name: 'Audit' }).click();
+      const audit = auditor.page.getByRole('table').filter({ hasText: 'Who' });
+      const entry = (action: string) =>
+        audit.getByRole('row').filter({ hasText: ANALYST.username }).filter({ hasText: action });
+      for (const action of [
+        'incident.create',
+        'incident.classify',
+        'incident.task.create',
+        'incident.note',
+      ])
+        await entry(action).first().waitFor();
+      // only this incident's: the note's entry names it, nothing about other targets
+      await entry('incident.note').getByText('Source is a known scanner range.').waitFor();
+      expect(await audit.getByText('user.create').count()).toBe(0);
+      // newest first
+      const actions = await audit.locator('tbody tr td:nth-child(4)').allTextContents();
+      expect(actions.indexOf('incident.note')).toBeLessThan(actions.indexOf('incident.create'));
+      await auditor.page.screenshot({
+        path: join(screenshotDir, 'incident-audit.png'),
+        fullPage: true,
+      });
+      expect(auditor.errors).toEqual([]);
+      await auditor.context.close();
 
       // a 4K wall
       await page.setViewportSize({ width: 3840, height: 2160 });

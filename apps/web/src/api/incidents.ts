@@ -63,6 +63,8 @@ export interface Incident {
 
 export interface IncidentSummary extends Incident {
   clocks: LegalClock[];
+  /** the affected assets, most critical first */
+  assets: { id: string; name: string; criticality: number | null }[];
 }
 
 export interface IncidentList {

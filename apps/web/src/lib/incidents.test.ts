@@ -58,6 +58,7 @@ function incident(over: Partial<IncidentSummary> = {}): IncidentSummary {
     updatedAt: new Date(NOTICED).toISOString(),
     updatedBy: 'asha',
     clocks: [],
+    assets: [],
     ...over,
   };
 }

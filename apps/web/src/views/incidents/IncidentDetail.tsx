@@ -21,7 +21,8 @@ import { ClockChip } from './Clocks';
 import { CertInTypeSelect, useClassification } from './IncidentsView';
 import { EvidenceTab } from './EvidenceTab';
 import { ReportsTab } from './ReportsTab';
-import { AuditTab, ScopeTab, TimelineTab, WorkTab } from './sections';
+import { AuditTab } from './AuditTab';
+import { ScopeTab, TimelineTab, WorkTab } from './sections';
 
 export interface Mutations {
   /** runs a change; an IncidentDetail answer replaces the page, anything else reloads it */
@@ -38,7 +39,9 @@ export function IncidentDetailView({ incidentRef }: { incidentRef: string }) {
   const staff = can.work(me.role);
   const contribute = staff || me.role === 'owner';
   const { params } = useLocation();
-  const tab = (params.get('tab') as TabKey | null) ?? 'scope';
+  const requested = params.get('tab') as TabKey | null;
+  // The audit trail is for admins and auditors, as the API has it.
+  const tab = requested === 'audit' && !can.audit(me.role) ? 'scope' : (requested ?? 'scope');
   const resource = useResource(`incident:${incidentRef}`, (signal) =>
     api.get<IncidentDetail>(`/incidents/${encodeURIComponent(incidentRef)}`, undefined, signal),
   );
@@ -86,7 +89,7 @@ export function IncidentDetailView({ incidentRef }: { incidentRef: string }) {
     { key: 'evidence', label: `Evidence (${detail.evidence.length})` },
     { key: 'reports', label: 'Reports' },
     { key: 'timeline', label: 'Timeline' },
-    { key: 'audit', label: 'Audit' },
+    ...(can.audit(me.role) ? [{ key: 'audit' as const, label: 'Audit' }] : []),
   ];
 
   return (

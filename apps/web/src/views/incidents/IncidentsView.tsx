@@ -25,6 +25,7 @@ import { formatAgo } from '../../lib/time';
 import { useResource } from '../../lib/useResource';
 import { useMe } from '../../session';
 import { useAlertUpdates } from '../../stream';
+import { CritBadge } from '../assets/common';
 import { Clocks } from './Clocks';
 import { IncidentDetailView } from './IncidentDetail';
 import './incidents.css';
@@ -250,8 +251,27 @@ function IncidentCard({ incident }: { incident: IncidentSummary }) {
         {formatAgo(incident.noticedAt)}
         {incident.resolution ? ` · ${incident.resolution.replace('_', ' ')}` : ''}
       </span>
+      <CardAssets assets={incident.assets} />
       <Clocks clocks={incident.clocks} />
     </Link>
+  );
+}
+
+/** The most critical few of an incident's assets, and how many more. */
+const CARD_ASSETS = 3;
+function CardAssets({ assets }: { assets: IncidentSummary['assets'] }) {
+  if (assets.length === 0) return null;
+  const more = assets.length - CARD_ASSETS;
+  return (
+    <span className="card-assets" aria-label="Affected assets">
+      {assets.slice(0, CARD_ASSETS).map((a) => (
+        <span key={a.id} className="card-asset">
+          {a.criticality !== null && <CritBadge value={a.criticality} />}
+          <span className="mono">{a.name}</span>
+        </span>
+      ))}
+      {more > 0 && <span className="muted small">+{more} more</span>}
+    </span>
   );
 }
 

@@ -1,5 +1,5 @@
 // The incident's tabs: scope (alerts, assets, services, the cascade, proposals, similar
-// incidents, merge and split), work (tasks, observables, notes), the timeline and its audit.
+// incidents, merge and split), work (tasks, observables, notes) and the timeline.
 import { useState } from 'react';
 import { api } from '../../api/client';
 import type { IncidentDetail, TimelineKind } from '../../api/incidents';
@@ -518,43 +518,6 @@ export function TimelineTab({ m }: { m: Mutations }) {
           </li>
         ))}
       </ol>
-    </Panel>
-  );
-}
-
-/** The incident's audit entries: every change a person or Prahari made, with the name. */
-export function AuditTab({ m }: { m: Mutations }) {
-  const audited = m.detail.timeline.filter((t) => t.by !== null);
-  return (
-    <Panel title="Audit entries of this incident">
-      <p className="muted small">
-        Each change to this incident is in the hash-chained audit trail under its target{' '}
-        <code>incident:{m.detail.incident.id}</code>.
-      </p>
-      {audited.length === 0 ? (
-        <Empty>Nothing recorded yet.</Empty>
-      ) : (
-        <table className="simple audit-entries">
-          <thead>
-            <tr>
-              <th>When</th>
-              <th>Who</th>
-              <th>What</th>
-            </tr>
-          </thead>
-          <tbody>
-            {audited.map((t, i) => (
-              <tr key={i}>
-                <td>
-                  <Time iso={t.at} />
-                </td>
-                <td>{t.by}</td>
-                <td>{t.text}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
     </Panel>
   );
 }

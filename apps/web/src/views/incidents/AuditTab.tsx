@@ -1,0 +1,118 @@
+// The incident's entries in the hash-chained audit trail (GET /audit?target=incident:<id>): who
+// changed what, from where, and whether it succeeded, newest first. Admins and auditors only, as
+// the audit trail itself.
+import { useCallback, useEffect, useState } from 'react';
+import { api } from '../../api/client';
+import type { AuditEntry } from '../../api/types';
+import { Badge, Empty, ErrorBox, Loading, Panel, Time } from '../../components/ui';
+import type { Mutations } from './IncidentDetail';
+
+const PAGE = 100;
+
+/**
+ * An entry's details for the table: the sentence the service wrote (`summary`) when there is one,
+ * else its fields; the incident's number is on the page already.
+ */
+function summary(details: Record<string, unknown>): string {
+  if (typeof details.summary === 'string') return details.summary;
+  return Object.entries(details)
+    .filter(([k]) => k !== 'number')
+    .map(([k, v]) => `${k}: ${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join('; ');
+}
+
+export function AuditTab({ m }: { m: Mutations }) {
+  const target = `incident:${m.detail.incident.id}`;
+  // Changes made on this page add entries: load again whenever the incident changed.
+  const changed = m.detail.incident.updatedAt;
+  const [entries, setEntries] = useState<AuditEntry[]>([]);
+  const [nextBefore, setNextBefore] = useState<number | null>(null);
+  const [state, setState] = useState<{ loading: boolean; error: unknown }>({
+    loading: true,
+    error: null,
+  });
+
+  const load = useCallback(
+    async (before: number | null) => {
+      setState({ loading: true, error: null });
+      try {
+        const page = await api.get<{ entries: AuditEntry[]; nextBefore: number | null }>('/audit', {
+          target,
+          limit: PAGE,
+          before,
+        });
+        setEntries((e) => (before === null ? page.entries : [...e, ...page.entries]));
+        setNextBefore(page.nextBefore);
+        setState({ loading: false, error: null });
+      } catch (err) {
+        setState({ loading: false, error: err });
+      }
+    },
+    [target],
+  );
+  useEffect(() => {
+    void load(null);
+  }, [load, changed]);
+
+  return (
+    <Panel title="Audit entries of this incident">
+      <p className="muted small">
+        Every change to this incident as the hash-chained audit trail holds it, under the target{' '}
+        <code>{target}</code>; check the chain in <em>Audit trail</em>.
+      </p>
+      {state.error ? (
+        <ErrorBox error={state.error} onRetry={() => void load(null)} />
+      ) : state.loading && entries.length === 0 ? (
+        <Loading what="Reading the audit trail" />
+      ) : entries.length === 0 ? (
+        <Empty>Nothing recorded yet.</Empty>
+      ) : (
+        <>
+          <table className="simple audit-entries">
+            <thead>
+              <tr>
+                <th className="right">#</th>
+                <th>When</th>
+                <th>Who</th>
+                <th>Action</th>
+                <th>Outcome</th>
+                <th>Details</th>
+              </tr>
+            </thead>
+            <tbody>
+              {entries.map((e) => (
+                <tr key={e.seq}>
+                  <td className="right muted">{e.seq}</td>
+                  <td>
+                    <Time iso={e.at} />
+                  </td>
+                  <td>
+                    {e.actorName} <span className="muted small">{e.actorKind}</span>
+                    {e.ip && <div className="muted small mono">{e.ip}</div>}
+                  </td>
+                  <td className="mono">{e.action}</td>
+                  <td>
+                    <Badge tone={e.outcome === 'success' ? 'ok' : 'bad'}>{e.outcome}</Badge>
+                  </td>
+                  <td className="small audit-details" title={JSON.stringify(e.details, null, 1)}>
+                    {summary(e.details)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {nextBefore !== null && (
+            <button
+              type="button"
+              className="btn"
+              disabled={state.loading}
+              onClick={() => void load(nextBefore)}
+            >
+              Load older entries
+            </button>
+          )}
+        </>
+      )}
+    </Panel>
+  );
+}
