@@ -16,6 +16,19 @@ export interface AlertStatusInput {
   note?: string;
 }
 
+/** A closing needs a verdict, and only a closing takes one. */
+function checkStatusInput(input: AlertStatusInput): void {
+  if (input.status === 'closed' && !input.resolution)
+    throw new ValidationError(
+      'Closing an alert needs a resolution: true_positive or false_positive.',
+      { field: 'resolution' },
+    );
+  if (input.status !== 'closed' && input.resolution)
+    throw new ValidationError('A resolution is given only when closing an alert.', {
+      field: 'resolution',
+    });
+}
+
 /** Alerts as analysts work them: find, open with evidence, acknowledge, close with a verdict. */
 export class AlertService {
   constructor(
@@ -58,18 +71,31 @@ export class AlertService {
     return { alert, events };
   }
 
+  /**
+   * The same change to many alerts (the dashboard's bulk acknowledge and close): each alert is
+   * changed and audited as if alone; ids that name no alert are returned, not an error.
+   */
+  async setStatusMany(
+    actor: Actor,
+    ids: readonly string[],
+    input: AlertStatusInput,
+  ): Promise<{ updated: AlertRecord[]; missing: string[] }> {
+    checkStatusInput(input);
+    const updated: AlertRecord[] = [];
+    const missing: string[] = [];
+    for (const id of new Set(ids)) {
+      try {
+        updated.push(await this.setStatus(actor, id, input));
+      } catch (err) {
+        if (!(err instanceof NotFoundError)) throw err;
+        missing.push(id);
+      }
+    }
+    return { updated, missing };
+  }
+
   async setStatus(actor: Actor, id: string, input: AlertStatusInput): Promise<AlertRecord> {
-    if (input.status === 'closed' && !input.resolution) {
-      throw new ValidationError(
-        'Closing an alert needs a resolution: true_positive or false_positive.',
-        { field: 'resolution' },
-      );
-    }
-    if (input.status !== 'closed' && input.resolution) {
-      throw new ValidationError('A resolution is given only when closing an alert.', {
-        field: 'resolution',
-      });
-    }
+    checkStatusInput(input);
     const before = await this.get(id);
     const updated = await this.store.alerts.setStatus(id, {
       status: input.status,

@@ -308,6 +308,66 @@ describe('detection in the running server', () => {
     expect(JSON.stringify(audit.body)).toContain(alert!.id);
   });
 
+  it('acknowledges and closes many alerts at once, each audited, naming ids it does not know', async () => {
+    const all = (await server.request('GET', '/api/v1/alerts?limit=100', { auth: admin })).body as {
+      id: string;
+      status: string;
+    }[];
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    const ids = all.slice(0, 2).map((a) => a.id);
+    const ack = await server.request('POST', '/api/v1/alerts/status', {
+      auth: admin,
+      body: { ids: [...ids, 'no-such-alert', ids[0]], status: 'acknowledged' },
+    });
+    expect(ack.status, JSON.stringify(ack.body)).toBe(200);
+    expect(ack.body.updated.map((a: { id: string; status: string }) => [a.id, a.status])).toEqual(
+      ids.map((id) => [id, 'acknowledged']),
+    );
+    expect(ack.body.missing).toEqual(['no-such-alert']);
+
+    const close = await server.request('POST', '/api/v1/alerts/status', {
+      auth: admin,
+      body: { ids, status: 'closed', resolution: 'true_positive', note: 'pen test, confirmed' },
+    });
+    expect(
+      close.body.updated.every(
+        (a: { status: string; resolution: string }) =>
+          a.status === 'closed' && a.resolution === 'true_positive',
+      ),
+    ).toBe(true);
+    const audit = await server.request('GET', '/api/v1/audit?action=alert.status&limit=1000', {
+      auth: admin,
+    });
+    for (const id of ids)
+      expect(
+        audit.body.entries.filter((e: { target: string }) => e.target === `alert:${id}`).length,
+      ).toBeGreaterThanOrEqual(2);
+
+    const noVerdict = await server.request('POST', '/api/v1/alerts/status', {
+      auth: admin,
+      body: { ids, status: 'closed' },
+    });
+    expect(noVerdict.status).toBe(400);
+    expect(noVerdict.body.message).toContain('resolution');
+    const none = await server.request('POST', '/api/v1/alerts/status', {
+      auth: admin,
+      body: { ids: [], status: 'acknowledged' },
+    });
+    expect(none.status).toBe(400);
+    expect(none.body.message).toMatch(/ids/);
+
+    await server.request('POST', '/api/v1/users', {
+      auth: admin,
+      body: { username: 'bulk-auditor', role: 'auditor', password: 'long-enough-password' },
+    });
+    const auditor = await server.login('bulk-auditor', 'long-enough-password');
+    const refused = await server.request('POST', '/api/v1/alerts/status', {
+      auth: auditor,
+      body: { ids, status: 'new' },
+    });
+    expect(refused.status).toBe(403);
+  });
+
   it('stops alerting when a rule is switched off', async () => {
     const off = await server.request(
       'PATCH',

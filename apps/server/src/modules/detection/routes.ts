@@ -55,6 +55,13 @@ const ResolutionSchema = Type.Union([
   Type.Literal('false_positive'),
 ]);
 
+/** What a change of an alert's status says: the status, the verdict when closing, a note. */
+const StatusBody = {
+  status: AlertStatusSchema,
+  resolution: Type.Optional(ResolutionSchema),
+  note: Type.Optional(Type.String({ maxLength: 2000 })),
+};
+
 const AlertSchema = Type.Object({
   id: Str,
   seq: Type.Integer(),
@@ -479,6 +486,40 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
     );
 
     app.post(
+      '/alerts/status',
+      {
+        config: { access: WORK },
+        schema: {
+          tags: ['detection'],
+          summary: 'Acknowledge, reopen or close (true/false positive) many alerts at once',
+          description:
+            'Each alert is changed and audited as POST /alerts/:id/status would; ids that name no alert come back in missing.',
+          body: Type.Object(
+            {
+              ids: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), {
+                minItems: 1,
+                maxItems: 500,
+              }),
+              ...StatusBody,
+            },
+            { additionalProperties: false },
+          ),
+          response: {
+            200: Type.Object({
+              updated: Type.Array(AlertSchema),
+              missing: Type.Array(Type.String()),
+            }),
+            ...errorResponses,
+          },
+        },
+      },
+      (request) => {
+        const { ids, ...input } = request.body;
+        return alerts.setStatusMany(actorOf(request), ids, input);
+      },
+    );
+
+    app.post(
       '/alerts/:id/status',
       {
         config: { access: WORK },
@@ -486,14 +527,7 @@ export function detectionRoutes(deps: DetectionRouteDeps): FastifyPluginCallback
           tags: ['detection'],
           summary: 'Acknowledge, reopen or close (true/false positive) an alert',
           params: IdParams,
-          body: Type.Object(
-            {
-              status: AlertStatusSchema,
-              resolution: Type.Optional(ResolutionSchema),
-              note: Type.Optional(Type.String({ maxLength: 2000 })),
-            },
-            { additionalProperties: false },
-          ),
+          body: Type.Object(StatusBody, { additionalProperties: false }),
           response: { 200: AlertSchema, ...errorResponses },
         },
       },
