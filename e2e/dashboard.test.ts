@@ -58,6 +58,22 @@ detection:
 level: low
 `;
 
+const BULK_RULE = {
+  id: 'e2e00000-0000-4000-8000-000000000003',
+  title: 'E2E door forced at a ward office',
+};
+const BULK_RULE_YAML = `title: ${BULK_RULE.title}
+id: ${BULK_RULE.id}
+status: test
+logsource:
+  product: linux
+detection:
+  keywords:
+    - 'e2e-bulk door forced'
+  condition: keywords
+level: medium
+`;
+
 /** A link in the main menu (other links on a page may have similar names). */
 const nav = (page: Page, label: string) =>
   page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true });
@@ -228,6 +244,79 @@ describe.skipIf(missing !== null && !process.env.CI)(
         statusNote: 'camera 17 is being re-installed by the vendor',
       });
       await page.screenshot({ path: join(screenshotDir, 'alerts-after-close.png') });
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
+    it('chooses alerts with boxes, shift-click and the keyboard, and acknowledges them at once', async () => {
+      await api('POST', '/api/v1/rules', { yaml: BULK_RULE_YAML, name: 'e2e-bulk.yml' });
+      const hosts = ['nvr-ward41', 'nvr-ward42', 'nvr-ward43'];
+      expect((await ingest(hosts.map((h) => syslog(h, 'e2e-bulk door forced open')))).status).toBe(
+        200,
+      );
+      await expect
+        .poll(async () => (await api('GET', `/api/v1/alerts?rule=${BULK_RULE.id}`)).length, {
+          timeout: 15_000,
+        })
+        .toBe(3);
+
+      const { page, errors } = await asAnalyst();
+      await nav(page, 'Alerts').click();
+      await page.getByPlaceholder(/Filter by rule title/).fill(BULK_RULE.title);
+      await page.getByRole('button', { name: 'Filter', exact: true }).click();
+      const rows = page.getByRole('row').filter({ hasText: BULK_RULE.title });
+      await expect.poll(() => rows.count()).toBe(3);
+      const box = (i: number) => rows.nth(i).getByRole('checkbox');
+      const bar = page.getByRole('toolbar', { name: 'Chosen alerts' });
+
+      // a box, then shift+click another: the range between them
+      await box(0).click();
+      await bar.getByText('1 chosen').waitFor();
+      // the box chooses, it does not open the alert
+      expect(await page.getByRole('complementary', { name: 'Alert detail' }).count()).toBe(0);
+      await box(2).click({ modifiers: ['Shift'] });
+      await bar.getByText('3 chosen').waitFor();
+      expect(await box(1).isChecked()).toBe(true);
+
+      // Esc clears; x chooses the row under the cursor; the header box chooses all shown
+      await page.keyboard.press('Escape');
+      expect(await bar.count()).toBe(0);
+      await page.keyboard.press('j');
+      await page.keyboard.press('x');
+      await bar.getByText('1 chosen').waitFor();
+      expect(await box(0).isChecked()).toBe(true);
+      await page.getByRole('checkbox', { name: 'Choose every alert shown' }).click();
+      await bar.getByText('3 chosen').waitFor();
+      await page.screenshot({ path: join(screenshotDir, 'alerts-chosen.png') });
+
+      await bar.getByRole('button', { name: /^Acknowledge/ }).click();
+      await page.getByText('3 alerts: acknowledged.').waitFor();
+      await expect.poll(() => rows.getByText('acknowledged').count()).toBe(3);
+      expect(await bar.count()).toBe(0);
+      const alerts = await api('GET', `/api/v1/alerts?rule=${BULK_RULE.id}`);
+      expect(
+        alerts.map((a: { status: string; statusBy: string }) => [a.status, a.statusBy]),
+      ).toEqual(Array(3).fill(['acknowledged', ANALYST.username]));
+      for (const a of alerts as { id: string }[]) {
+        const trail = await api(
+          'GET',
+          `/api/v1/audit?target=${encodeURIComponent(`alert:${a.id}`)}`,
+        );
+        expect(trail.entries.map((e: { action: string }) => e.action)).toContain('alert.status');
+      }
+
+      // chosen again, closed as a false positive with one note
+      await page.getByRole('checkbox', { name: 'Choose every alert shown' }).click();
+      await page.keyboard.press('f');
+      const dialog = page.getByRole('dialog', { name: 'Close as false positive' });
+      await dialog.getByText('3 alerts').waitFor();
+      await dialog.getByLabel(/Note/).fill('door sensors being replaced');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => rows.count()).toBe(0); // closed alerts leave the default list
+      const closed = await api('GET', `/api/v1/alerts?rule=${BULK_RULE.id}&status=closed`);
+      expect(closed.map((a: { statusNote: string }) => a.statusNote)).toEqual(
+        Array(3).fill('door sensors being replaced'),
+      );
       expect(errors).toEqual([]);
       await page.close();
     });

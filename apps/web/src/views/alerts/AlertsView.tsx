@@ -1,12 +1,22 @@
-// Alerts: the live list, filters, grouping by rule, the alert opened beside the list, and the
-// keyboard shortcuts analysts work with (press ? on the page).
+// Alerts: the live list, filters, grouping by rule, the alert opened beside the list, choosing
+// many alerts to acknowledge, close or put in an incident at once, and the keyboard shortcuts
+// analysts work with (press ? on the page).
 import type { ColumnDef, Row } from '@tanstack/react-table';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  createContext,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { api, errorMessage } from '../../api/client';
 import { LEVELS, type Alert, type AlertStatus, type Resolution } from '../../api/types';
 import { DataTable } from '../../components/DataTable';
 import { Empty, ErrorBox, LevelBadge, Loading, Notice, num } from '../../components/ui';
 import { levelRank } from '../../lib/alerts';
+import { shownState, toggleRow, toggleShown } from '../../lib/selection';
 import { can } from '../../lib/roles';
 import { setParams, useLocation } from '../../lib/router';
 import { formatAgo, formatTime } from '../../lib/time';
@@ -18,10 +28,51 @@ import { CloseDialog, ShortcutHelp } from './dialogs';
 import { IncidentDialog } from './IncidentDialog';
 import { filterFromParams, filterToParams } from './filter';
 import { useAlertList } from './useAlertList';
+import './alerts.css';
 
 const BY_RULE = ['rule'];
 /** columns left out while an alert is open beside the list */
 const NARROW_HIDDEN = ['source', 'host', 'user'];
+
+/** The alerts chosen for acting on many at once, for the check boxes in the table. */
+interface Choice {
+  has: (id: string) => boolean;
+  toggle: (id: string, range: boolean) => void;
+  shown: 'all' | 'some' | 'none';
+  toggleShown: () => void;
+}
+const ChoiceContext = createContext<Choice | null>(null);
+
+function ChooseBox({ alert }: { alert: Alert }) {
+  const choice = useContext(ChoiceContext)!;
+  return (
+    <input
+      type="checkbox"
+      className="choose"
+      aria-label={`Choose ${alert.ruleTitle}${alert.hostName ? ` on ${alert.hostName}` : ''}`}
+      checked={choice.has(alert.id)}
+      // the row's own click opens the alert; the box only chooses it
+      onClick={(e) => e.stopPropagation()}
+      onChange={(e) => choice.toggle(alert.id, (e.nativeEvent as MouseEvent).shiftKey === true)}
+    />
+  );
+}
+
+function ChooseShownBox() {
+  const choice = useContext(ChoiceContext)!;
+  return (
+    <input
+      type="checkbox"
+      className="choose"
+      aria-label="Choose every alert shown"
+      checked={choice.shown === 'all'}
+      ref={(box) => {
+        if (box) box.indeterminate = choice.shown === 'some';
+      }}
+      onChange={choice.toggleShown}
+    />
+  );
+}
 
 const columns: ColumnDef<Alert>[] = [
   {
@@ -84,9 +135,24 @@ const columns: ColumnDef<Alert>[] = [
   },
 ];
 
+/** For analysts and admins: a box per row to choose it, and one in the header for all shown. */
+const WORK_COLUMNS: ColumnDef<Alert>[] = [
+  {
+    id: 'choose',
+    header: () => <ChooseShownBox />,
+    enableSorting: false,
+    meta: { width: '2.5rem' },
+    cell: ({ row }) => <ChooseBox alert={row.original} />,
+  },
+  ...columns,
+];
+
 function typingInField(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   if (!el) return false;
+  // a box just ticked (a filter, an alert chosen) keeps the focus but takes no typing
+  if (el instanceof HTMLInputElement && ['checkbox', 'radio'].includes(el.type))
+    return el.closest('dialog') !== null;
   return (
     el.isContentEditable ||
     ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) ||
@@ -106,9 +172,14 @@ export function AlertsView() {
 
   const [selectedId, setSelectedId] = useState<string | null>(openId);
   const [scrollTo, setScrollTo] = useState<number | null>(null);
-  const [closing, setClosing] = useState<{ alert: Alert; resolution: Resolution } | null>(null);
+  const [closing, setClosing] = useState<{ alerts: Alert[]; resolution: Resolution } | null>(null);
   const [help, setHelp] = useState(false);
-  const [toIncident, setToIncident] = useState<Alert | null>(null);
+  const [toIncident, setToIncident] = useState<Alert[] | null>(null);
+  const [chosenIds, setChosenIds] = useState<ReadonlySet<string>>(new Set());
+  /** the row chosen last: a shift-click sets the range from it */
+  const anchor = useRef<string | null>(null);
+  /** the alert rows as shown (sorted, in expanded groups), for ranges and "all shown" */
+  const [shownIds, setShownIds] = useState<string[]>([]);
   const [message, setMessage] = useState<{ tone: 'ok' | 'bad'; text: string } | null>(null);
   const rows = useRef<Row<Alert>[]>([]);
   const textInput = useRef<HTMLInputElement>(null);
@@ -116,11 +187,31 @@ export function AlertsView() {
   useEffect(() => setText(filter.text), [filter.text]);
 
   const byId = useMemo(() => new Map(list.alerts.map((a) => [a.id, a])), [list.alerts]);
+  // Chosen alerts the list no longer holds (another filter) are not acted on.
+  const chosen = useMemo(
+    () => list.alerts.filter((a) => chosenIds.has(a.id)),
+    [list.alerts, chosenIds],
+  );
   const selected = selectedId ? byId.get(selectedId) : undefined;
   const opened = openId ? byId.get(openId) : undefined;
 
-  const updateFilter = (changes: Partial<typeof filter>) =>
+  const updateFilter = (changes: Partial<typeof filter>) => {
+    setChosenIds(new Set());
     setParams({ ...filterToParams({ ...filter, ...changes }), open: undefined });
+  };
+  const choice = useMemo<Choice>(
+    () => ({
+      has: (id) => chosenIds.has(id),
+      toggle: (id, range) => {
+        const from = anchor.current;
+        anchor.current = id;
+        setChosenIds((c) => toggleRow(c, shownIds, id, from, range));
+      },
+      shown: shownState(chosenIds, shownIds),
+      toggleShown: () => setChosenIds((c) => toggleShown(c, shownIds)),
+    }),
+    [chosenIds, shownIds],
+  );
   const open = useCallback(
     (id: string | undefined) => setParams({ open: id }, { replace: true }),
     [],
@@ -150,6 +241,34 @@ export function AlertsView() {
     [list, filter.status, openId, open],
   );
 
+  /** One change to several alerts: one request, each alert audited as alone. */
+  const actOnChosen = useCallback(
+    async (alerts: Alert[], status: AlertStatus, resolution?: Resolution, note?: string) => {
+      if (alerts.length === 1) return act(alerts[0]!, status, resolution, note);
+      try {
+        const { updated, missing } = await api.post<{ updated: Alert[]; missing: string[] }>(
+          '/alerts/status',
+          {
+            ids: alerts.map((a) => a.id),
+            status,
+            ...(resolution && { resolution }),
+            ...(note && { note }),
+          },
+        );
+        for (const a of updated) list.apply(a);
+        setChosenIds(new Set());
+        const done = updated[0] ? statusText(updated[0]) : status;
+        setMessage({
+          tone: missing.length ? 'bad' : 'ok',
+          text: `${num(updated.length)} alerts: ${done}.${missing.length ? ` ${num(missing.length)} no longer exist.` : ''}`,
+        });
+      } catch (err) {
+        setMessage({ tone: 'bad', text: errorMessage(err) });
+      }
+    },
+    [act, list],
+  );
+
   // Keyboard shortcuts, while no field has the focus.
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -167,6 +286,8 @@ export function AlertsView() {
       };
       const row = index >= 0 ? current[index] : undefined;
       const alert = row && !row.getIsGrouped() ? row.original : undefined;
+      // with alerts chosen, a t f i act on them; otherwise on the alert under the cursor
+      const many = chosen.length > 0;
       switch (event.key) {
         case 'j':
         case 'ArrowDown':
@@ -183,6 +304,10 @@ export function AlertsView() {
         case 'Escape':
           if (help) setHelp(false);
           else if (openId) open(undefined);
+          else if (many) setChosenIds(new Set());
+          break;
+        case 'x':
+          if (mayWork && alert) choice.toggle(alert.id, false);
           break;
         case '/':
           textInput.current?.focus();
@@ -194,18 +319,20 @@ export function AlertsView() {
           setParams({ group: grouped ? undefined : 'rule' }, { replace: true });
           break;
         case 'a':
-          if (mayWork && alert && alert.status === 'new') void act(alert, 'acknowledged');
+          if (mayWork && many) void actOnChosen(chosen, 'acknowledged');
+          else if (mayWork && alert && alert.status === 'new') void act(alert, 'acknowledged');
           break;
         case 't':
-          if (mayWork && alert && alert.status !== 'closed')
-            setClosing({ alert, resolution: 'true_positive' });
+        case 'f': {
+          const resolution = event.key === 't' ? 'true_positive' : 'false_positive';
+          if (mayWork && many) setClosing({ alerts: chosen, resolution });
+          else if (mayWork && alert && alert.status !== 'closed')
+            setClosing({ alerts: [alert], resolution });
           break;
-        case 'f':
-          if (mayWork && alert && alert.status !== 'closed')
-            setClosing({ alert, resolution: 'false_positive' });
-          break;
+        }
         case 'i':
-          if (mayWork && alert) setToIncident(alert);
+          if (mayWork && many) setToIncident(chosen);
+          else if (mayWork && alert) setToIncident([alert]);
           break;
         default:
           return;
@@ -214,10 +341,12 @@ export function AlertsView() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [selectedId, openId, help, grouped, mayWork, act, open]);
+  }, [selectedId, openId, help, grouped, mayWork, act, actOnChosen, chosen, choice, open]);
 
   const onRowsChange = useCallback((r: Row<Alert>[]) => {
     rows.current = r;
+    const ids = r.filter((row) => !row.getIsGrouped()).map((row) => row.id);
+    setShownIds((before) => (before.join('\n') === ids.join('\n') ? before : ids));
   }, []);
 
   const renderGroup = (row: Row<Alert>) => {
@@ -341,6 +470,43 @@ export function AlertsView() {
         </div>
       )}
 
+      {mayWork && chosen.length > 0 && (
+        <div className="bulk-bar" role="toolbar" aria-label="Chosen alerts">
+          <strong>{num(chosen.length)} chosen</strong>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => void actOnChosen(chosen, 'acknowledged')}
+          >
+            Acknowledge <kbd>a</kbd>
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => setClosing({ alerts: chosen, resolution: 'true_positive' })}
+          >
+            Close as true positive <kbd>t</kbd>
+          </button>
+          <button
+            type="button"
+            className="btn btn-small"
+            onClick={() => setClosing({ alerts: chosen, resolution: 'false_positive' })}
+          >
+            Close as false positive <kbd>f</kbd>
+          </button>
+          <button type="button" className="btn btn-small" onClick={() => setToIncident(chosen)}>
+            Incident… <kbd>i</kbd>
+          </button>
+          <button
+            type="button"
+            className="btn btn-small btn-ghost"
+            onClick={() => setChosenIds(new Set())}
+          >
+            Clear <kbd>Esc</kbd>
+          </button>
+        </div>
+      )}
+
       <div className="split">
         <section className="split-main" aria-label="Alert list">
           {list.error ? (
@@ -349,31 +515,33 @@ export function AlertsView() {
             <Loading what="Loading alerts" />
           ) : (
             <>
-              <DataTable
-                label="Alerts"
-                className="alerts-table"
-                data={list.alerts}
-                columns={columns}
-                getRowId={(a) => a.id}
-                selectedId={selectedId}
-                onSelect={(a) => {
-                  setSelectedId(a.id);
-                  open(a.id);
-                }}
-                grouping={grouped ? BY_RULE : undefined}
-                hidden={opened ? NARROW_HIDDEN : undefined}
-                renderGroup={renderGroup}
-                scrollToIndex={scrollTo}
-                onRowsChange={onRowsChange}
-                empty={
-                  <Empty>
-                    No alerts match.{' '}
-                    {filter.status.length && !filter.status.includes('closed')
-                      ? 'Closed alerts are hidden; tick “closed” to see them.'
-                      : ''}
-                  </Empty>
-                }
-              />
+              <ChoiceContext value={choice}>
+                <DataTable
+                  label="Alerts"
+                  className="alerts-table"
+                  data={list.alerts}
+                  columns={mayWork ? WORK_COLUMNS : columns}
+                  getRowId={(a) => a.id}
+                  selectedId={selectedId}
+                  onSelect={(a) => {
+                    setSelectedId(a.id);
+                    open(a.id);
+                  }}
+                  grouping={grouped ? BY_RULE : undefined}
+                  hidden={opened ? NARROW_HIDDEN : undefined}
+                  renderGroup={renderGroup}
+                  scrollToIndex={scrollTo}
+                  onRowsChange={onRowsChange}
+                  empty={
+                    <Empty>
+                      No alerts match.{' '}
+                      {filter.status.length && !filter.status.includes('closed')
+                        ? 'Closed alerts are hidden; tick “closed” to see them.'
+                        : ''}
+                    </Empty>
+                  }
+                />
+              </ChoiceContext>
               {list.hasMore && (
                 <button type="button" className="btn" onClick={() => void list.loadOlder()}>
                   Load older alerts
@@ -393,11 +561,11 @@ export function AlertsView() {
             mayWork={mayWork}
             onClose={() => open(undefined)}
             onAct={(status, resolution) => {
-              if (status === 'closed' && resolution) setClosing({ alert: opened, resolution });
+              if (status === 'closed' && resolution) setClosing({ alerts: [opened], resolution });
               else void act(opened, status);
             }}
             onRule={(ruleId) => updateFilter({ rule: ruleId })}
-            onIncident={() => setToIncident(opened)}
+            onIncident={() => setToIncident([opened])}
           />
         )}
         {openId && !opened && !list.loading && (
@@ -407,22 +575,28 @@ export function AlertsView() {
 
       {closing && (
         <CloseDialog
-          alert={closing.alert}
+          subject={
+            closing.alerts.length === 1
+              ? closing.alerts[0]!.ruleTitle
+              : `${num(closing.alerts.length)} alerts`
+          }
           resolution={closing.resolution}
           onCancel={() => setClosing(null)}
           onConfirm={async (note) => {
-            const { alert, resolution } = closing;
+            const { alerts, resolution } = closing;
             setClosing(null);
-            await act(alert, 'closed', resolution, note);
+            await actOnChosen(alerts, 'closed', resolution, note);
           }}
         />
       )}
       {toIncident && (
         <IncidentDialog
-          alert={toIncident}
+          alerts={toIncident}
           siblings={list.alerts.filter(
             (a) =>
-              a.ruleId === toIncident.ruleId && a.id !== toIncident.id && a.status !== 'closed',
+              a.ruleId === toIncident[0]!.ruleId &&
+              a.id !== toIncident[0]!.id &&
+              a.status !== 'closed',
           )}
           onClose={() => setToIncident(null)}
         />

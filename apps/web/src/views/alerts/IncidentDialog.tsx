@@ -1,27 +1,31 @@
-// From an alert to an incident: open a new one with it (and, if wished, the other open alerts of
-// its rule), or add it to an open incident — those it is proposed for first.
+// From alerts to an incident: open a new one with them (for one alert, and if wished the other
+// open alerts of its rule), or add them to an open incident — for one alert, those it is
+// proposed for first.
 import { useState } from 'react';
 import { api } from '../../api/client';
 import type { Alert } from '../../api/types';
 import type { AlertIncidents, IncidentDetail, IncidentList } from '../../api/incidents';
-import { Dialog, ErrorBox, Loading } from '../../components/ui';
+import { Dialog, ErrorBox, LevelBadge, Loading } from '../../components/ui';
 import { Link, navigate } from '../../lib/router';
 import { useResource } from '../../lib/useResource';
 
 export function IncidentDialog({
-  alert,
+  alerts,
   siblings,
   onClose,
 }: {
-  alert: Alert;
-  /** the other open alerts of the same rule, offered to go along */
+  /** the alert, or the alerts chosen in the list */
+  alerts: Alert[];
+  /** the other open alerts of the same rule, offered to go along with a single alert */
   siblings: Alert[];
   onClose: () => void;
 }) {
+  const alert = alerts[0]!;
+  const single = alerts.length === 1;
   const [withSiblings, setWithSiblings] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
-  const links = useResource(`alert-incidents:${alert.id}`, (signal) =>
+  const links = useResource(single ? `alert-incidents:${alert.id}` : null, (signal) =>
     api.get<AlertIncidents>(
       `/alerts/${encodeURIComponent(alert.id)}/incident-proposals`,
       undefined,
@@ -31,7 +35,10 @@ export function IncidentDialog({
   const open = useResource('incidents:open-for-alert', (signal) =>
     api.get<IncidentList>('/incidents', { state: 'open', limit: 100 }, signal),
   );
-  const alertIds = [alert.id, ...(withSiblings ? siblings.map((a) => a.id) : [])];
+  const alertIds = [
+    ...alerts.map((a) => a.id),
+    ...(single && withSiblings ? siblings.map((a) => a.id) : []),
+  ];
 
   const go = async (change: () => Promise<IncidentDetail>) => {
     setBusy(true);
@@ -54,12 +61,26 @@ export function IncidentDialog({
   const others = (open.data?.incidents ?? []).filter((i) => !proposed.has(i.id));
 
   return (
-    <Dialog title="Incident for this alert" onClose={onClose}>
+    <Dialog
+      title={single ? 'Incident for this alert' : `Incident for these ${alerts.length} alerts`}
+      onClose={onClose}
+    >
       <div className="form">
-        <p>
-          <strong>{alert.ruleTitle}</strong>
-        </p>
-        {links.error ? (
+        {single ? (
+          <p>
+            <strong>{alert.ruleTitle}</strong>
+          </p>
+        ) : (
+          <ul className="plain-list chosen-alerts">
+            {alerts.map((a) => (
+              <li key={a.id}>
+                <LevelBadge level={a.level} /> {a.ruleTitle}
+                {a.hostName && <span className="muted small"> · {a.hostName}</span>}
+              </li>
+            ))}
+          </ul>
+        )}
+        {!single ? null : links.error ? (
           <ErrorBox error={links.error} onRetry={links.reload} />
         ) : !links.data ? (
           <Loading />
@@ -75,7 +96,7 @@ export function IncidentDialog({
             </p>
           )
         )}
-        {siblings.length > 0 && (
+        {single && siblings.length > 0 && (
           <label className="check">
             <input
               type="checkbox"

@@ -1,14 +1,15 @@
 import { useState } from 'react';
-import type { Alert, Resolution } from '../../api/types';
+import type { Resolution } from '../../api/types';
 import { Dialog } from '../../components/ui';
 
 export function CloseDialog({
-  alert,
+  subject,
   resolution,
   onCancel,
   onConfirm,
 }: {
-  alert: Alert;
+  /** what is closed: the alert's title, or how many alerts */
+  subject: string;
   resolution: Resolution;
   onCancel: () => void;
   onConfirm: (note: string) => Promise<void>;
@@ -26,7 +27,7 @@ export function CloseDialog({
         }}
       >
         <p>
-          <strong>{alert.ruleTitle}</strong>
+          <strong>{subject}</strong>
           <br />
           <span className="muted">
             {resolution === 'true_positive'
@@ -82,6 +83,10 @@ const WORK_KEYS: [string, string][] = [
   ['t', 'close as true positive (asks for a note)'],
   ['f', 'close as false positive (asks for a note)'],
   ['i', 'create an incident from the alert, or add it to one'],
+  [
+    'x',
+    'choose the alert (shift-click the boxes for a range); with alerts chosen, a t f i act on them all',
+  ],
 ];
 
 export function ShortcutHelp({ mayWork, onClose }: { mayWork: boolean; onClose: () => void }) {
