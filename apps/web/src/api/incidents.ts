@@ -28,6 +28,8 @@ export interface LegalClock {
   authority: string;
   startedAt: string;
   dueAt: string;
+  /** when it turns to warning: the server's first incidents.warnBeforeMinutes before dueAt */
+  warningAt: string;
   statutoryDeadline: boolean;
   state: ClockState;
   remainingMs: number | null;

@@ -21,6 +21,7 @@ function certIn(over: Partial<LegalClock> = {}): LegalClock {
     authority: 'CERT-In Directions 2022',
     startedAt: new Date(NOTICED).toISOString(),
     dueAt: new Date(NOTICED + 6 * HOUR).toISOString(),
+    warningAt: new Date(NOTICED + 5 * HOUR).toISOString(),
     statutoryDeadline: true,
     state: 'running',
     remainingMs: 6 * HOUR,
@@ -75,7 +76,12 @@ describe('a legal clock between two loads', () => {
     expect(liveClock(clock, NOTICED + 7 * HOUR).remainingMs).toBe(-HOUR);
   });
 
-  it('keeps a warning the server gave earlier than the default hour', () => {
+  it('turns to warning when the server says it does, whatever the city set', () => {
+    // a server that warns two hours before the deadline
+    const early = certIn({ warningAt: new Date(NOTICED + 4 * HOUR).toISOString() });
+    expect(liveClock(early, NOTICED + 4 * HOUR - 1).state).toBe('running');
+    expect(liveClock(early, NOTICED + 4 * HOUR).state).toBe('warning');
+    // and a warning the server already gave stays, whatever this machine's clock says
     expect(liveClock(certIn({ state: 'warning' }), NOTICED + HOUR).state).toBe('warning');
   });
 

@@ -10,12 +10,6 @@ import {
 } from '../api/incidents';
 import type { Query } from '../api/client';
 
-/**
- * When a running clock turns to warning: the server's first warning (incidents.warnBeforeMinutes
- * default, 60 minutes). A server set to warn earlier already answers `warning`, which is kept.
- */
-export const WARN_BEFORE_MS = 60 * 60_000;
-
 export interface LiveClock {
   state: ClockState;
   /** until the deadline (negative once overdue); null once reported */
@@ -26,10 +20,11 @@ export interface LiveClock {
 export function liveClock(clock: LegalClock, now: number): LiveClock {
   if (clock.reportedAt) return { state: clock.state, remainingMs: null };
   const remainingMs = Date.parse(clock.dueAt) - now;
+  // the server says when each clock turns to warning (its incidents.warnBeforeMinutes)
   const state: ClockState =
     remainingMs <= 0
       ? 'overdue'
-      : remainingMs <= WARN_BEFORE_MS || clock.state === 'warning'
+      : now >= Date.parse(clock.warningAt) || clock.state === 'warning'
         ? 'warning'
         : 'running';
   return { state, remainingMs };

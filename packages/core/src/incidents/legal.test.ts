@@ -22,6 +22,8 @@ describe('legal clocks', () => {
     expect(clock).toMatchObject({
       duty: 'cert-in',
       dueAt: '2026-11-25T09:00:00.000Z',
+      // the first of the default warnings, 60 and 15 minutes before
+      warningAt: '2026-11-25T08:00:00.000Z',
       state: 'running',
       statutoryDeadline: true,
     });
@@ -41,6 +43,7 @@ describe('legal clocks', () => {
       at(noticed),
       { withoutDelayTargetHours: 2, warnBeforeMinutes: [30] },
     );
+    expect(clocks[0]!.warningAt).toBe('2026-11-25T08:30:00.000Z');
     expect(clocks.map((c) => [c.duty, c.dueAt, c.statutoryDeadline])).toEqual([
       ['cert-in', '2026-11-25T09:00:00.000Z', true],
       ['dpdp-board-intimation', '2026-11-25T05:00:00.000Z', false],

@@ -176,6 +176,8 @@ export interface LegalClock {
   /** when the clock started: the incident's noticed time */
   startedAt: string;
   dueAt: string;
+  /** when it turns to warning: the first of `warnBeforeMinutes` before the due time */
+  warningAt: string;
   /** false when the due time is the city's target for a "without delay" duty */
   statutoryDeadline: boolean;
   state: ClockState;
@@ -222,6 +224,7 @@ export function legalClocks(
       authority: spec.authority,
       startedAt: new Date(started).toISOString(),
       dueAt: new Date(due).toISOString(),
+      warningAt: new Date(due - firstWarning).toISOString(),
       statutoryDeadline: spec.hours !== null,
       state,
       remainingMs: report ? null : due - now.getTime(),

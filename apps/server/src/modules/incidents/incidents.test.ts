@@ -226,6 +226,8 @@ describe('an SSH brute force becomes an incident', () => {
         duty: 'cert-in',
         state: 'running',
         dueAt: new Date(Date.parse(noticed) + 6 * HOUR).toISOString(),
+        // the dashboard turns it amber then, as the server's first warning (60 minutes) says
+        warningAt: new Date(Date.parse(noticed) + 5 * HOUR).toISOString(),
         remainingMs: 6 * HOUR,
       }),
     ]);

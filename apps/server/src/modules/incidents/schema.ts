@@ -49,6 +49,10 @@ export const LegalClockSchema = Type.Object({
   authority: Str,
   startedAt: Time,
   dueAt: Time,
+  warningAt: Type.String({
+    description:
+      'ISO 8601 UTC: when the clock turns to warning (incidents.warnBeforeMinutes, the first threshold, before dueAt)',
+  }),
   statutoryDeadline: Type.Boolean({
     description: "false: the city's own target for a duty the law says to meet without delay",
   }),
@@ -62,10 +66,9 @@ export const LegalClockSchema = Type.Object({
 export const IncidentSummarySchema = Type.Object({
   ...IncidentSchema.properties,
   clocks: Type.Array(LegalClockSchema),
-  assets: Type.Array(
-    Type.Object({ id: Str, name: Str, criticality: Nullable(Type.Integer()) }),
-    { description: 'the affected assets, most critical first' },
-  ),
+  assets: Type.Array(Type.Object({ id: Str, name: Str, criticality: Nullable(Type.Integer()) }), {
+    description: 'the affected assets, most critical first',
+  }),
 });
 
 export const IncidentListSchema = Type.Object({
