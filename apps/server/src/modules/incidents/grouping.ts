@@ -14,7 +14,7 @@ import {
 const QUEUE_MAX = 10_000;
 const BATCH = 100;
 const SYSTEM: Actor = { principal: SYSTEM_PRINCIPAL, ip: null };
-/** Earlier alerts an incident opened automatically takes in with its alert, at most (per rule). */
+/** Earlier alerts an incident opened automatically takes in with its alert, at most. */
 const RELATED_MAX = 200;
 
 /**
@@ -170,31 +170,29 @@ export class IncidentGrouping {
   }
 
   /**
-   * Opens an incident for the alert, audited as the system, with the alerts the enabled
-   * auto-attach rules would have put in it had it existed: those still new on the same asset or
-   * from the same source address, seen since `withinHours` before it and in no open incident.
+   * Opens an incident for the alert, audited as the system. When auto-attach by asset is on, it
+   * takes in the attack's earlier alerts that were not severe enough to open one: those still new
+   * on the same asset, seen since `withinHours` before it and in no open incident. (Not by source
+   * address: events without one of their own carry the sender's, often a log collector's.)
    */
   async #open(alert: AlertRecord): Promise<void> {
     const r = this.settings.autoAttach;
     const from = new Date(Date.parse(alert.firstSeen) - r.withinHours * 3_600_000).toISOString();
-    const related = new Map<string, AlertRecord>();
-    const queries = [
-      r.sameAsset && alert.asset && { assetId: alert.asset.id },
-      r.sameSourceIp && alert.sourceIp && { sourceIp: alert.sourceIp },
-    ];
-    for (const q of queries)
-      if (q)
-        for (const a of await this.store.alerts.list({
-          ...q,
-          status: ['new'],
-          from,
-          limit: RELATED_MAX,
-        }))
-          if (a.id !== alert.id) related.set(a.id, a);
-    const holders = await this.store.incidents.incidentsOfAlerts([...related.keys()]);
-    const free = [...related.keys()].filter(
-      (id) => !(holders.get(id) ?? []).some((h) => h.status !== 'closed'),
-    );
+    const earlier =
+      r.sameAsset && alert.asset
+        ? (
+            await this.store.alerts.list({
+              assetId: alert.asset.id,
+              status: ['new'],
+              from,
+              limit: RELATED_MAX,
+            })
+          ).filter((a) => a.id !== alert.id)
+        : [];
+    const holders = await this.store.incidents.incidentsOfAlerts(earlier.map((a) => a.id));
+    const free = earlier
+      .map((a) => a.id)
+      .filter((id) => !(holders.get(id) ?? []).some((h) => h.status !== 'closed'));
     const min = this.settings.autoOpen.minSeverity;
     await this.incidents.create(
       {
