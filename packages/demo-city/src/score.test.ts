@@ -53,6 +53,8 @@ function alert(over: Partial<ObservedAlert>): ObservedAlert {
     asset: 'srv-1',
     indicator: null,
     seenAtMs: START + 4_000,
+    // the server's clock runs an hour behind the drill's
+    createdAtMs: (over.seenAtMs ?? START + 4_000) - 3_600_000,
     ...over,
   };
 }
@@ -88,7 +90,14 @@ describe('scoring a drill', () => {
     ]);
     expect(score.unexpectedHigh).toEqual([]);
     expect(score.incidents).toEqual([
-      { key: 'one', summary: 'all of it', status: 'not-checked', incidents: [], problems: [] },
+      {
+        key: 'one',
+        summary: 'all of it',
+        status: 'not-checked',
+        incidents: [],
+        timeToIncidentMs: null,
+        problems: [],
+      },
     ]);
   });
 
@@ -142,8 +151,12 @@ describe('scoring a drill', () => {
     expect(score.unexpectedOther.map((a) => a.id)).toEqual(['low']);
   });
 
-  it('checks that the alerts end up grouped in one incident with the right classification', () => {
-    const alerts = [alert({ id: 'b' }), indicator('cam-1', START), indicator('cam-2', START)];
+  it('checks that the alerts end up in one incident with the right classification, and how fast', () => {
+    const alerts = [
+      alert({ id: 'b' }),
+      indicator('cam-1', START + 1_000),
+      indicator('cam-2', START + 1_500),
+    ];
     const ids = alerts.map((a) => a.id);
     const incident = (over: Partial<ObservedIncident>): ObservedIncident => ({
       id: 'i1',
@@ -152,24 +165,34 @@ describe('scoring a drill', () => {
       certInType: 'unauthorised-access',
       personalDataBreach: false,
       alertIds: ids,
+      // opened 2 s after the server raised the first camera's alert, by the server's clock
+      createdAtMs: START + 1_000 - 3_600_000 + 2_000,
       ...over,
     });
     const score = (incidents: ObservedIncident[]) =>
       scoreScenario(run, { startMs: START, alerts, loadedRules: loaded, incidents }).incidents[0]!;
     expect(score([incident({})])).toMatchObject({
-      status: 'grouped',
+      status: 'detected',
       incidents: ['INC-2026-0001'],
+      timeToIncidentMs: 3_000,
       problems: [],
     });
+    // an alert that joined an incident opened before it: in an incident as soon as seen
+    expect(score([incident({ createdAtMs: START - 3_600_000 - 60_000 })]).timeToIncidentMs).toBe(
+      1_000,
+    );
     expect(
       score([
         incident({ alertIds: ids.slice(0, 1) }),
         incident({ id: 'i2', number: 'INC-2026-0002', alertIds: ids.slice(1) }),
       ]),
     ).toMatchObject({ status: 'split', incidents: ['INC-2026-0001', 'INC-2026-0002'] });
-    expect(score([])).toMatchObject({ status: 'missing' });
+    expect(score([])).toMatchObject({ status: 'missed', timeToIncidentMs: null });
     expect(score([incident({ certInType: null })]).problems).toEqual([
-      'INC-2026-0001 is classified not at all for CERT-In; expected unauthorised-access',
+      'INC-2026-0001 is not classified for CERT-In yet; the ground truth says unauthorised-access',
+    ]);
+    expect(score([incident({ certInType: 'dos-ddos' })]).problems).toEqual([
+      'INC-2026-0001 is classified dos-ddos for CERT-In; the ground truth says unauthorised-access',
     ]);
   });
 });

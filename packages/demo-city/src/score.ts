@@ -27,6 +27,8 @@ export interface ObservedAlert {
   indicator: string | null;
   /** when the drill first saw it (epoch ms) */
   seenAtMs: number;
+  /** when the server raised it, by the server's clock (epoch ms) */
+  createdAtMs: number;
 }
 
 export interface ObservedIncident {
@@ -36,6 +38,8 @@ export interface ObservedIncident {
   certInType: string | null;
   personalDataBreach: boolean;
   alertIds: string[];
+  /** when the server opened it, by the server's clock (epoch ms) */
+  createdAtMs: number;
 }
 
 /**
@@ -61,10 +65,11 @@ export interface ExpectationScore {
 }
 
 /**
- * grouped: one incident holds every alert; split: they are spread over several; missing: none
- * holds them; not-checked: the server has no incidents, or the alerts themselves were missed.
+ * detected: one incident holds every alert the expectation names; split: they are spread over
+ * several; missed: no incident holds any; not-checked: the server has no incidents, or the alerts
+ * themselves were missed.
  */
-export type IncidentStatus = 'grouped' | 'split' | 'missing' | 'not-checked';
+export type IncidentStatus = 'detected' | 'split' | 'missed' | 'not-checked';
 
 export interface IncidentScore {
   key: string;
@@ -72,6 +77,12 @@ export interface IncidentScore {
   status: IncidentStatus;
   /** the incidents (numbers) the scenario's alerts ended up in */
   incidents: string[];
+  /**
+   * from the scenario's first line until its alerts were in an incident: when the drill saw the
+   * first of them, plus how long after it the server opened the incident (server times compared
+   * with server times, so the two clocks need not agree)
+   */
+  timeToIncidentMs: number | null;
   /** what the incident says that the ground truth does not (CERT-In type, DPDP) */
   problems: string[];
 }
@@ -168,35 +179,52 @@ export function scoreScenario(
     unexpectedHigh: unexpected.filter((a) => HIGH.has(a.severity)),
     unexpectedOther: unexpected.filter((a) => !HIGH.has(a.severity)),
     incidents: (run.expectedIncidents ?? []).map((i) =>
-      scoreIncident(i, byKey, observed.incidents),
+      scoreIncident(i, byKey, observed.incidents, observed.startMs),
     ),
   };
+}
+
+/** Whether the scenario's incident expectations are settled: each one detected or not checked. */
+export function incidentsSettled(score: ScenarioScore): boolean {
+  return score.incidents.every((i) => i.status === 'detected' || i.status === 'not-checked');
 }
 
 function scoreIncident(
   expected: ExpectedIncident,
   byKey: ReadonlyMap<string, ObservedAlert[]>,
   incidents: readonly ObservedIncident[] | null,
+  startMs: number,
 ): IncidentScore {
   const base = { key: expected.key, summary: expected.summary };
-  const alertIds = expected.alerts.flatMap((k) => (byKey.get(k) ?? []).map((a) => a.id));
+  const alerts = expected.alerts.flatMap((k) => byKey.get(k) ?? []);
+  const alertIds = alerts.map((a) => a.id);
+  const none = { incidents: [], timeToIncidentMs: null, problems: [] };
   if (incidents === null || alertIds.length === 0)
-    return { ...base, status: 'not-checked', incidents: [], problems: [] };
+    return { ...base, status: 'not-checked', ...none };
   const holding = incidents.filter((i) => i.alertIds.some((id) => alertIds.includes(id)));
-  if (holding.length === 0) return { ...base, status: 'missing', incidents: [], problems: [] };
+  if (holding.length === 0) return { ...base, status: 'missed', ...none };
   const whole = holding.find((i) => alertIds.every((id) => i.alertIds.includes(id)));
   const problems: string[] = [];
   const judged = whole ?? holding[0]!;
   if (expected.certInType !== undefined && judged.certInType !== expected.certInType)
     problems.push(
-      `${judged.number} is classified ${judged.certInType ?? 'not at all'} for CERT-In; expected ${expected.certInType}`,
+      judged.certInType === null
+        ? `${judged.number} is not classified for CERT-In yet; the ground truth says ${expected.certInType}`
+        : `${judged.number} is classified ${judged.certInType} for CERT-In; the ground truth says ${expected.certInType}`,
     );
   if (expected.personalDataBreach === true && !judged.personalDataBreach)
     problems.push(`${judged.number} is not marked as a personal data breach (DPDP)`);
+  const first = alerts
+    .filter((a) => judged.alertIds.includes(a.id))
+    .reduce((a, b) => (b.seenAtMs < a.seenAtMs ? b : a));
   return {
     ...base,
-    status: whole ? 'grouped' : 'split',
+    status: whole ? 'detected' : 'split',
     incidents: holding.map((i) => i.number),
+    timeToIncidentMs: Math.max(
+      0,
+      first.seenAtMs + Math.max(0, judged.createdAtMs - first.createdAtMs) - startMs,
+    ),
     problems,
   };
 }

@@ -36,6 +36,9 @@ describe('a server started with --demo', () => {
       `Demo City: ${city.assets.length} assets, ${city.services.length} city services (loaded now); background traffic at 50 events/s`,
     );
     expect(serve.output()).toContain(`npx prahari drill all --server ${serve.url}`);
+    expect(serve.output()).toContain(
+      'Incidents open by themselves for high alerts and worse (incidents.autoOpen.minSeverity)',
+    );
     // the dashboard has a living city: events of every kind keep arriving on the demo listener
     const stats = async () => {
       const res = await fetch(`${serve.url}/api/v1/ingest/stats`, {
@@ -54,7 +57,7 @@ describe('a server started with --demo', () => {
     expect(Object.keys(later.byParser)).toEqual(expect.arrayContaining(['zeek', 'kv', 'json']));
   });
 
-  it('drills a scenario and reports it detected, with the time to each alert', () => {
+  it('drills a scenario and reports it detected, with the time to each alert and to its incident', async () => {
     const res = prahari(
       ['drill', 'water-plc-modbus', '--server', serve.url, '--speed', '50', '--seed', '3'],
       { PRAHARI_API_KEY: key },
@@ -68,6 +71,25 @@ describe('a server started with --demo', () => {
     );
     expect(res.stdout).toContain('1 of 1 scenario(s) detected');
     expect(res.stdout).toContain('0 unexpected high or critical alert(s)');
+    // --demo lets high alerts open incidents: the attack is one incident, left to classify
+    expect(res.stdout).toMatch(
+      /✔ Set-points of ps-\d-plc rewritten from unknown host [\d.]+ — incident INC-\d{4}-0001 after [\d.]+ s\n {6}INC-\d{4}-0001 is not classified for CERT-In yet; the ground truth says critical-infrastructure\n/,
+    );
+    expect(res.stdout).toMatch(
+      /Incidents: 1 of 1 expected incident\(s\) hold all their alerts; time to incident median [\d.]+ s/,
+    );
+    const res2 = await fetch(`${serve.url}/api/v1/incidents`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    const { incidents } = (await res2.json()) as {
+      incidents: { title: string; createdBy: string }[];
+    };
+    expect(incidents).toEqual([
+      expect.objectContaining({
+        createdBy: 'system',
+        title: expect.stringMatching(/ on ps-\d-plc$/),
+      }),
+    ]);
   });
 
   it('refuses a drill without a key or of an unknown scenario, saying what to do', () => {

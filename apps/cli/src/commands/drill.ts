@@ -19,7 +19,13 @@ interface DrillFlags {
 
 const seconds = (ms: number | null) => (ms === null ? '-' : `${(ms / 1000).toFixed(1)} s`);
 
-const MARK = { detected: '✔', partial: '◐', missed: '✘', 'not-loaded': '·' } as const;
+const MARK = {
+  detected: '✔',
+  partial: '◐',
+  split: '◐',
+  missed: '✘',
+  'not-loaded': '·',
+} as const;
 
 function printScore(s: ScenarioScore): void {
   const verdict = {
@@ -45,11 +51,17 @@ function printScore(s: ScenarioScore): void {
     process.stdout.write(
       `  (also ${s.unexpectedOther.length} lower alert(s) the ground truth does not name: ${[...new Set(s.unexpectedOther.map((a) => a.ruleTitle))].join('; ')})\n`,
     );
-  for (const i of s.incidents)
-    if (i.status === 'grouped' || i.status === 'split')
-      process.stdout.write(
-        `  incident: ${i.status}${i.incidents.length ? ` (${i.incidents.join(', ')})` : ''}${i.problems.length ? ` — ${i.problems.join('; ')}` : ''}\n`,
-      );
+  for (const i of s.incidents) {
+    if (i.status === 'not-checked') continue;
+    const what =
+      i.status === 'detected'
+        ? `incident ${i.incidents[0]} after ${seconds(i.timeToIncidentMs)}`
+        : i.status === 'split'
+          ? `split over incidents ${i.incidents.join(', ')}`
+          : 'no incident holds its alerts';
+    process.stdout.write(`  ${MARK[i.status]} ${i.summary} — ${what}\n`);
+    for (const p of i.problems) process.stdout.write(`      ${p}\n`);
+  }
 }
 
 function printReport(report: DrillReport): void {
@@ -59,11 +71,21 @@ function printReport(report: DrillReport): void {
   );
   const times = alerts.map((e) => e.timeToAlertMs!).sort((a, b) => a - b);
   const unexpected = report.scenarios.reduce((n, s) => n + s.unexpectedHigh.length, 0);
+  const checked = report.scenarios.flatMap((s) =>
+    s.incidents.filter((i) => i.status !== 'not-checked'),
+  );
+  const opened = checked.filter((i) => i.status === 'detected');
+  const toIncident = opened.map((i) => i.timeToIncidentMs!).sort((a, b) => a - b);
   process.stdout.write(
     `\nDrill against ${report.server} (seed ${report.seed}, ${report.speed}x): ${detected} of ${report.scenarios.length} scenario(s) detected; ` +
       `time to alert median ${seconds(times[Math.floor(times.length / 2)] ?? null)}, worst ${seconds(times.at(-1) ?? null)}; ` +
       `${unexpected} unexpected high or critical alert(s).\n`,
   );
+  if (checked.length > 0)
+    process.stdout.write(
+      `Incidents: ${opened.length} of ${checked.length} expected incident(s) hold all their alerts; ` +
+        `time to incident median ${seconds(toIncident[Math.floor(toIncident.length / 2)] ?? null)}, worst ${seconds(toIncident.at(-1) ?? null)}.\n`,
+    );
   if (
     report.scenarios.some((s) =>
       s.expectations.some((e) => e.status === 'not-loaded' && e.pack === 'sigmahq'),
@@ -78,13 +100,9 @@ function printReport(report: DrillReport): void {
     process.stdout.write(
       `Rules the Demo City needs wait for their placeholders (${unset.join(', ')}): set detection.placeholders (prahari demo load prints the values), or run the server with --demo.\n`,
     );
-  if (
-    report.scenarios.every((s) =>
-      s.incidents.every((i) => i.status === 'not-checked' || i.status === 'missing'),
-    )
-  )
+  if (checked.length > 0 && checked.every((i) => i.status === 'missed'))
     process.stdout.write(
-      "No incident holds the drill's alerts yet: open one from an alert, and a drill then checks that the rest are grouped with it.\n",
+      "No incident holds the drill's alerts: set incidents.autoOpen.minSeverity (--demo runs with high) so alerts open incidents by themselves, or open one from an alert and drill again to check the rest join it.\n",
     );
 }
 

@@ -44,7 +44,7 @@ export function registerServeCommand(program: Command): void {
           },
           command: Command,
         ) => {
-          const config = cliConfig(globalOptions(command), {
+          const configured = cliConfig(globalOptions(command), {
             'server.host': options.host,
             'server.port': options.port,
             'server.logLevel': options.logLevel,
@@ -52,12 +52,8 @@ export function registerServeCommand(program: Command): void {
           const demoRate = intFlag(options.demoRate, '--demo-rate', 1);
           const demoSeed = intFlag(options.demoSeed, '--demo-seed', 0);
           // The HTTP server is loaded only here, so other commands start quickly.
-          const { startServer, startDemo, demoPlaceholders } = await import('@prahari/server');
-          if (options.demo)
-            config.detection.placeholders = demoPlaceholders(
-              config.detection.placeholders,
-              demoCity(demoSeed),
-            );
+          const { startServer, startDemo, demoConfig } = await import('@prahari/server');
+          const config = options.demo ? demoConfig(configured, demoCity(demoSeed)) : configured;
           let server;
           try {
             server = await startServer(config);
@@ -111,6 +107,7 @@ export function registerServeCommand(program: Command): void {
           if (demo)
             lines.push(
               `Demo City: ${demo.city.assets.length} assets, ${demo.city.services.length} city services${demo.load.imported ? ' (loaded now)' : ''}; background traffic at ${demoRate} events/s (listener "demo").`,
+              `Incidents open by themselves for ${config.incidents.autoOpen.minSeverity} alerts and worse (incidents.autoOpen.minSeverity), and the rest of an attack joins them.`,
               `Drill an attack: npx prahari apikey create drill --role analyst, then npx prahari drill all --server ${server.url} --api-key KEY`,
             );
           process.stdout.write(`${lines.join('\n')}\n`);

@@ -6,6 +6,7 @@
 import { SYSTEM_PRINCIPAL, type Clock } from '@prahari/core';
 import { TelemetryGenerator, demoCity, type DemoCity } from '@prahari/demo-city';
 import type { Store } from '@prahari/store';
+import type { Config } from '../../config/index.js';
 import type { AssetService } from '../assets/service.js';
 import type { IngestPipeline } from '../ingest/pipeline.js';
 import type { UserService } from '../users/service.js';
@@ -28,17 +29,27 @@ export interface RunningDemo {
 }
 
 /**
- * The rules' placeholders with the Demo City's values filled in where the operator set none:
- * its SCADA masters and camera networks, so the city rules judge its traffic correctly.
+ * The configuration as demo mode runs it, where the operator left these settings alone:
+ * - the rules' placeholders get the Demo City's values (its SCADA masters and camera networks),
+ *   so the city rules judge its traffic correctly;
+ * - high and critical alerts open incidents by themselves (`incidents.autoOpen.minSeverity`
+ *   high), and the rest of an attack joins them (every `incidents.autoAttach` rule on), so a
+ *   drill's attack shows up as one incident with its clocks.
  */
-export function demoPlaceholders(
-  configured: Readonly<Record<string, string[]>>,
-  city: DemoCity,
-): Record<string, string[]> {
-  const out: Record<string, string[]> = { ...configured };
+export function demoConfig(config: Config, city: DemoCity): Config {
+  const placeholders: Record<string, string[]> = { ...config.detection.placeholders };
   for (const [name, values] of Object.entries(city.placeholders))
-    if (!out[name]?.length) out[name] = [...values];
-  return out;
+    if (!placeholders[name]?.length) placeholders[name] = [...values];
+  const { autoOpen, autoAttach } = config.incidents;
+  return {
+    ...config,
+    detection: { ...config.detection, placeholders },
+    incidents: {
+      ...config.incidents,
+      autoOpen: autoOpen.minSeverity === 'off' ? { minSeverity: 'high' } : autoOpen,
+      autoAttach: { ...autoAttach, sameAsset: true, sameSourceIp: true, sameObservable: true },
+    },
+  };
 }
 
 /** Loads the city (when the register does not hold it yet) and starts its background traffic. */

@@ -5,8 +5,11 @@
  * high alerts nobody expected, and (where the server groups alerts into incidents) whether they
  * became the incident they should.
  */
+import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Clock } from '@prahari/core';
 import {
+  incidentsSettled,
   scoreScenario,
   type DemoCity,
   type ObservedAlert,
@@ -29,7 +32,7 @@ export interface DrillOptions {
   seed: number;
   /** how much faster than their own pace the scenarios run */
   speed: number;
-  /** how long to wait, after the last line, for alerts still missing */
+  /** how long to wait, after the last line, for alerts (and incidents) still missing */
   settleMs: number;
   /** send every syslog line over this transport */
   syslog?: 'tcp' | 'udp';
@@ -63,6 +66,12 @@ export class DrillError extends Error {}
 
 interface StreamAlert {
   id: string;
+  revision: number;
+  createdAt: string;
+  lastSeen: string;
+  count: number;
+  updatedAt: string;
+  statusAt: string | null;
   kind: ObservedAlert['kind'];
   ruleId: string;
   ruleTitle: string;
@@ -72,41 +81,53 @@ interface StreamAlert {
   matched: { indicator?: { value?: string } };
 }
 
-/** The server's live alert stream (SSE), kept as: alert id → the alert and when it last changed. */
+/**
+ * The server's live alert stream (SSE), kept as: alert id → the alert, when detection raised it
+ * or saw it again (not when someone, or the incident grouping, only changed its status), and the
+ * latest revision seen. Read over a plain HTTP request, so closing it closes the connection at
+ * once and the server is not left waiting on it.
+ */
 class AlertWatcher {
-  readonly #controller = new AbortController();
-  readonly changes = new Map<string, { alert: ObservedAlert; changedAtMs: number[] }>();
-  #reading: Promise<void> | undefined;
+  readonly changes = new Map<
+    string,
+    { alert: ObservedAlert; sighting: string; changedAtMs: number[]; revision: number }
+  >();
+  #request: ClientRequest | undefined;
 
   async open(url: string, apiKey: string): Promise<void> {
-    const res = await fetch(new URL('/api/v1/alerts/stream', url), {
+    const target = new URL('/api/v1/alerts/stream', url);
+    const request = (target.protocol === 'https:' ? httpsRequest : httpRequest)(target, {
       headers: { authorization: `Bearer ${apiKey}`, accept: 'text/event-stream' },
-      signal: this.#controller.signal,
     });
-    if (!res.ok || !res.body)
-      throw new DrillError(
-        `the alert stream answered ${res.status}: ${await res.text().catch(() => '')}`,
-      );
-    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
+    this.#request = request;
+    const res = await new Promise<IncomingMessage>((resolve, reject) => {
+      request.once('response', resolve);
+      request.once('error', (err) => reject(new DrillError(`cannot reach ${url}: ${err.message}`)));
+      request.end();
+    });
+    // once open, the stream ends only by close()
+    request.on('error', () => undefined);
+    res.on('error', () => undefined);
+    res.setEncoding('utf8');
+    if (res.statusCode !== 200) {
+      let body = '';
+      for await (const chunk of res) body += chunk as string;
+      request.destroy();
+      throw new DrillError(`the alert stream answered ${res.statusCode}: ${body}`);
+    }
     // The server writes its retry hint before anything else: once read, nothing is missed.
-    let buffer = decoder.decode((await reader.read()).value ?? new Uint8Array(), { stream: true });
-    this.#reading = (async () => {
-      try {
-        for (;;) {
-          let end: number;
-          while ((end = buffer.indexOf('\n\n')) >= 0) {
-            this.#event(buffer.slice(0, end));
-            buffer = buffer.slice(end + 2);
-          }
-          const { value, done } = await reader.read();
-          if (done) return;
-          buffer += decoder.decode(value, { stream: true });
+    await new Promise<void>((resolve) => {
+      let buffer = '';
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          this.#event(buffer.slice(0, end));
+          buffer = buffer.slice(end + 2);
         }
-      } catch {
-        // closed by close()
-      }
-    })();
+        resolve();
+      });
+    });
   }
 
   #event(block: string): void {
@@ -119,6 +140,8 @@ class AlertWatcher {
     const a = JSON.parse(data) as StreamAlert;
     const now = Date.now();
     const seen = this.changes.get(a.id);
+    // what detection changes when it sees the alert again
+    const sighting = `${a.count} ${a.lastSeen}`;
     const alert: ObservedAlert = {
       id: a.id,
       kind: a.kind,
@@ -129,14 +152,24 @@ class AlertWatcher {
       asset: a.asset?.name ?? null,
       indicator: a.matched?.indicator?.value ?? null,
       seenAtMs: now,
+      createdAtMs: Date.parse(a.createdAt),
     };
     if (seen) {
       seen.alert = { ...alert, seenAtMs: seen.alert.seenAtMs };
-      seen.changedAtMs.push(now);
-    } else this.changes.set(a.id, { alert, changedAtMs: [now] });
+      if (sighting !== seen.sighting) seen.changedAtMs.push(now);
+      seen.sighting = sighting;
+      seen.revision = Math.max(seen.revision, a.revision);
+    } else
+      this.changes.set(a.id, {
+        alert,
+        sighting,
+        // an alert from before the stream opened whose status alone changed was not raised now
+        changedAtMs: a.statusAt === a.updatedAt ? [] : [now],
+        revision: a.revision,
+      });
   }
 
-  /** Alerts opened or changed at or after `fromMs`, each as first seen in that time. */
+  /** Alerts raised or seen again at or after `fromMs`, each as first seen in that time. */
   since(fromMs: number): ObservedAlert[] {
     const out: ObservedAlert[] = [];
     for (const { alert, changedAtMs } of this.changes.values()) {
@@ -146,13 +179,26 @@ class AlertWatcher {
     return out;
   }
 
-  async close(): Promise<void> {
-    this.#controller.abort();
-    await this.#reading;
+  /** The latest revision of the alert the stream has brought (0: none). */
+  revisionOf(id: string): number {
+    return this.changes.get(id)?.revision ?? 0;
+  }
+
+  close(): void {
+    this.#request?.destroy();
   }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** How often a waiting drill asks the server again. */
+const POLL_MS = 100;
+/** How long lines already sent may take to be stored (UDP is not acknowledged: lost ones never are). */
+const INGEST_WAIT_MS = 2_000;
+/**
+ * How long to wait, once the alerts are in, for an incident to hold them when none does yet
+ * (a server without incidents.autoOpen leaves opening them to people).
+ */
+const INCIDENT_GRACE_MS = 3_000;
 
 /** Calls to the server's API with the drill's key. */
 class Api {
@@ -230,6 +276,28 @@ async function loadedRules(api: Api): Promise<{
   return { ids, packs: [...packs].sort(), unsetPlaceholders: [...placeholders].sort() };
 }
 
+interface IngestTotals {
+  stored: number;
+  deadLettered: number;
+  udpDropped: number;
+}
+
+const handled = (t: IngestTotals) => t.stored + t.deadLettered + t.udpDropped;
+
+/** Waits until the server has handled `lines` more lines than `before` (or `deadline` passes). */
+async function ingested(
+  api: Api,
+  before: IngestTotals,
+  lines: number,
+  deadline: number,
+): Promise<void> {
+  while (Date.now() < deadline) {
+    if (handled(await api.get<IngestTotals>('/api/v1/ingest/stats')) >= handled(before) + lines)
+      return;
+    await sleep(POLL_MS);
+  }
+}
+
 interface DetectionProgress {
   detection: { cursor: number; lastSeq: number };
 }
@@ -240,38 +308,83 @@ async function caughtUp(api: Api, deadline: number): Promise<void> {
   while (Date.now() < deadline) {
     const { detection } = await api.get<DetectionProgress>('/api/v1/alerts/summary');
     if (detection.cursor >= target) return;
-    await sleep(100);
+    await sleep(POLL_MS);
   }
 }
 
-/** The incidents holding the scenario's alerts, or null when the server has no incidents API. */
-async function incidentsOf(
+/**
+ * Waits until the live stream has brought every change the server holds of the alerts last
+ * seen since `fromMs` (or `deadline` passes): the stream runs a little behind the store.
+ */
+async function streamCaughtUp(
   api: Api,
-  alertIds: readonly string[],
-): Promise<ObservedIncident[] | null> {
-  const list = await api.call<{ incidents: { id: string }[] }>(
-    'GET',
-    '/api/v1/incidents?limit=100',
-  );
-  if (list.status === 404) return null;
-  if (list.status !== 200) return null;
-  const out: ObservedIncident[] = [];
-  for (const { id } of list.body.incidents) {
-    const detail = await api.get<{
-      incident: {
-        id: string;
-        number: string;
-        title: string;
-        certInType: string | null;
-        personalDataBreach: boolean;
-      };
-      alerts: { id: string }[];
-    }>(`/api/v1/incidents/${encodeURIComponent(id)}`);
-    const held = detail.alerts.map((a) => a.id);
-    if (!held.some((a) => alertIds.includes(a))) continue;
-    out.push({ ...detail.incident, alertIds: held });
+  watcher: AlertWatcher,
+  fromMs: number,
+  deadline: number,
+): Promise<void> {
+  const from = encodeURIComponent(new Date(fromMs).toISOString());
+  while (Date.now() < deadline) {
+    const held = await api.get<{ id: string; revision: number }[]>(
+      `/api/v1/alerts?from=${from}&limit=1000`,
+    );
+    if (held.every((a) => watcher.revisionOf(a.id) >= a.revision)) return;
+    await sleep(POLL_MS);
   }
-  return out;
+}
+
+interface IncidentDetailBody {
+  incident: {
+    id: string;
+    number: string;
+    title: string;
+    certInType: string | null;
+    personalDataBreach: boolean;
+    createdAt: string;
+  };
+  alerts: { id: string }[];
+}
+
+/**
+ * The server's incidents as the drill sees them. Each incident's alerts are read again only when
+ * it changed since the last look, so waiting for them costs one list a poll.
+ */
+class IncidentReader {
+  readonly #seen = new Map<string, { updatedAt: string; incident: ObservedIncident }>();
+
+  constructor(private readonly api: Api) {}
+
+  /** The incidents holding any of the alerts, or null when the server has no incidents API. */
+  async holding(alertIds: readonly string[]): Promise<ObservedIncident[] | null> {
+    const list = await this.api.call<{ incidents: { id: string; updatedAt: string }[] }>(
+      'GET',
+      '/api/v1/incidents?limit=100',
+    );
+    if (list.status !== 200) return null;
+    const out: ObservedIncident[] = [];
+    for (const { id, updatedAt } of list.body.incidents) {
+      let seen = this.#seen.get(id);
+      if (seen?.updatedAt !== updatedAt) {
+        const d = await this.api.get<IncidentDetailBody>(
+          `/api/v1/incidents/${encodeURIComponent(id)}`,
+        );
+        seen = {
+          updatedAt,
+          incident: {
+            id: d.incident.id,
+            number: d.incident.number,
+            title: d.incident.title,
+            certInType: d.incident.certInType,
+            personalDataBreach: d.incident.personalDataBreach,
+            alertIds: d.alerts.map((a) => a.id),
+            createdAtMs: Date.parse(d.incident.createdAt),
+          },
+        };
+        this.#seen.set(id, seen);
+      }
+      if (seen.incident.alertIds.some((a) => alertIds.includes(a))) out.push(seen.incident);
+    }
+    return out;
+  }
 }
 
 const NO_BACKGROUND = {
@@ -297,6 +410,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     );
   const watcher = new AlertWatcher();
   await watcher.open(options.url, options.apiKey);
+  const incidents = new IncidentReader(api);
   const report: DrillReport = {
     server: options.url,
     startedAt: options.clock.now().toISOString(),
@@ -319,13 +433,22 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         title: run.title,
         lines: run.steps.length,
       });
-      const score = await drillOne(api, watcher, run, rules.ids, options, tcpPort, udpPort);
+      const score = await drillOne(
+        api,
+        watcher,
+        incidents,
+        run,
+        rules.ids,
+        options,
+        tcpPort,
+        udpPort,
+      );
       if (score.incidents.some((i) => i.status !== 'not-checked')) report.incidentsChecked = true;
       report.scenarios.push(score);
       options.onProgress?.({ type: 'scored', score });
     }
   } finally {
-    await watcher.close();
+    watcher.close();
   }
   return report;
 }
@@ -333,6 +456,7 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
 async function drillOne(
   api: Api,
   watcher: AlertWatcher,
+  incidents: IncidentReader,
   run: ScenarioRun,
   loaded: ReadonlySet<string>,
   options: DrillOptions,
@@ -356,6 +480,7 @@ async function drillOne(
         `adding the scenario's indicators failed (${r.status}): ${r.body.message ?? ''}`,
       );
   }
+  const before = await api.get<IngestTotals>('/api/v1/ingest/stats');
   const startMs = Date.now();
   const sink = new NetworkSink({
     url: options.url,
@@ -379,33 +504,37 @@ async function drillOne(
   }
   options.onProgress?.({ type: 'sent', name: run.name, seconds: (Date.now() - startMs) / 1000 });
   const deadline = Date.now() + options.settleMs;
-  // UDP datagrams are not acknowledged: give the listener a moment before asking detection.
-  await sleep(300);
+  await ingested(api, before, run.steps.length, Math.min(deadline, Date.now() + INGEST_WAIT_MS));
   await caughtUp(api, deadline);
-  const observe = (incidents: ObservedIncident[] | null) => ({
+  const observe = (held: ObservedIncident[] | null) => ({
     startMs,
     alerts: watcher.since(startMs),
     loadedRules: loaded,
-    incidents,
+    incidents: held,
   });
   let score = scoreScenario(run, observe(null));
   while (
     Date.now() < deadline &&
     score.expectations.some((e) => e.status === 'missed' || e.status === 'partial')
   ) {
-    await sleep(250);
+    await sleep(POLL_MS);
     score = scoreScenario(run, observe(null));
   }
-  // The stream runs a little behind the store: let the last changes arrive.
-  await sleep(500);
-  const alerts = watcher.since(startMs);
-  return scoreScenario(run, {
-    ...observe(
-      await incidentsOf(
-        api,
-        alerts.map((a) => a.id),
-      ),
-    ),
-    alerts,
-  });
+  // Event times are whole seconds in most formats: look back one more.
+  await streamCaughtUp(api, watcher, startMs - 1_000, deadline);
+  // The server groups alerts into incidents once it has recorded them: wait for them while an
+  // attack is split over incidents, or for a moment while none holds it yet.
+  const alertsInMs = Date.now();
+  const ids = () => watcher.since(startMs).map((a) => a.id);
+  score = scoreScenario(run, observe(await incidents.holding(ids())));
+  while (
+    !incidentsSettled(score) &&
+    Date.now() < deadline &&
+    (score.incidents.some((i) => i.status === 'split') ||
+      Date.now() - alertsInMs < INCIDENT_GRACE_MS)
+  ) {
+    await sleep(POLL_MS * 2);
+    score = scoreScenario(run, observe(await incidents.holding(ids())));
+  }
+  return score;
 }

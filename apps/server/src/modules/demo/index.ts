@@ -21,4 +21,4 @@ export {
   type DrillProgress,
   type DrillReport,
 } from './drill.js';
-export { startDemo, demoPlaceholders, type RunningDemo, type DemoOptions } from './demo.js';
+export { startDemo, demoConfig, type RunningDemo, type DemoOptions } from './demo.js';
