@@ -108,6 +108,11 @@ export function registerServeCommand(program: Command): void {
             lines.push(
               `Demo City: ${demo.city.assets.length} assets, ${demo.city.services.length} city services${demo.load.imported ? ' (loaded now)' : ''}; background traffic at ${demoRate} events/s (listener "demo").`,
               `Incidents open by themselves for ${config.incidents.autoOpen.minSeverity} alerts and worse (incidents.autoOpen.minSeverity), and the rest of an attack joins them.`,
+              ...(demo.attack
+                ? [
+                    `First start: the traffic carries one attack now (${demo.attack.title}), so its alerts and incident show within a minute.`,
+                  ]
+                : []),
               `Drill an attack: npx prahari apikey create drill --role analyst, then npx prahari drill all --server ${server.url} --api-key KEY`,
             );
           process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,10 +1,11 @@
 /**
  * Demo mode: a server that shows a living city on first start. The Demo City is loaded into the
  * register (once), and its background traffic runs in this process into the ingest pipeline,
- * under the listener name `demo`, at a modest rate.
+ * under the listener name `demo`, at a modest rate. On the first start the traffic also carries
+ * one attack, so the first look shows an incident as well as alerts.
  */
 import { SYSTEM_PRINCIPAL, type Clock } from '@prahari/core';
-import { TelemetryGenerator, demoCity, type DemoCity } from '@prahari/demo-city';
+import { TelemetryGenerator, demoCity, sshBruteForce, type DemoCity } from '@prahari/demo-city';
 import type { Store } from '@prahari/store';
 import type { Config } from '../../config/index.js';
 import type { AssetService } from '../assets/service.js';
@@ -21,9 +22,14 @@ export interface DemoOptions {
   clock: Clock;
 }
 
+/** How much faster than its own pace the first start's attack runs: its incident within a minute. */
+const FIRST_ATTACK_SPEED = 5;
+
 export interface RunningDemo {
   city: DemoCity;
   load: DemoLoadResult;
+  /** the attack woven into the first start's traffic (null on later starts) */
+  attack: { name: string; title: string } | null;
   /** stops the traffic; resolves once what was sent is stored (null if it had failed) */
   stop(): Promise<SimulationSummary | null>;
 }
@@ -52,7 +58,11 @@ export function demoConfig(config: Config, city: DemoCity): Config {
   };
 }
 
-/** Loads the city (when the register does not hold it yet) and starts its background traffic. */
+/**
+ * Loads the city (when the register does not hold it yet) and starts its background traffic;
+ * when the city was loaded now, the SSH brute force on an ICCC server runs within it at five
+ * times its pace.
+ */
 export async function startDemo(
   deps: {
     store: Pick<Store, 'assets'>;
@@ -65,6 +75,7 @@ export async function startDemo(
 ): Promise<RunningDemo> {
   const city = demoCity(options.seed);
   const load = await loadDemoCity(deps, { principal: SYSTEM_PRINCIPAL, ip: null }, city);
+  const attack = load.imported ? sshBruteForce.build(city, options.seed) : null;
   const controller = new AbortController();
   const traffic = simulate(
     new TelemetryGenerator(city),
@@ -74,6 +85,7 @@ export async function startDemo(
       durationSeconds: null,
       clock: options.clock,
       signal: controller.signal,
+      ...(attack && { scenario: attack, speed: FIRST_ATTACK_SPEED }),
     },
   ).catch((err: unknown) => {
     deps.log.error({ err }, 'demo traffic stopped');
@@ -82,6 +94,7 @@ export async function startDemo(
   return {
     city,
     load,
+    attack: attack && { name: attack.name, title: attack.title },
     stop: () => {
       controller.abort();
       return traffic;
