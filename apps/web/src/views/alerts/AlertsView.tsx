@@ -39,6 +39,8 @@ interface Choice {
   has: (id: string) => boolean;
   toggle: (id: string, range: boolean) => void;
   shown: 'all' | 'some' | 'none';
+  /** whether any alert row is shown (not with every rule group folded) */
+  anyShown: boolean;
   toggleShown: () => void;
 }
 const ChoiceContext = createContext<Choice | null>(null);
@@ -65,7 +67,8 @@ function ChooseShownBox() {
       type="checkbox"
       className="choose"
       aria-label="Choose every alert shown"
-      checked={choice.shown === 'all'}
+      disabled={!choice.anyShown}
+      checked={choice.anyShown && choice.shown === 'all'}
       ref={(box) => {
         if (box) box.indeterminate = choice.shown === 'some';
       }}
@@ -208,6 +211,7 @@ export function AlertsView() {
         setChosenIds((c) => toggleRow(c, shownIds, id, from, range));
       },
       shown: shownState(chosenIds, shownIds),
+      anyShown: shownIds.length > 0,
       toggleShown: () => setChosenIds((c) => toggleShown(c, shownIds)),
     }),
     [chosenIds, shownIds],
