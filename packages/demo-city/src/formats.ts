@@ -100,6 +100,23 @@ export function rsyslog(
   return `<${pri}>${localIso(at)} ${host} ${tag}${pid === null ? '' : `[${pid}]`}: ${msg}`;
 }
 
+/** A Linux server's syslog line, forwarded by rsyslog over TCP. */
+export function linuxSyslogLine(
+  at: Date,
+  host: string,
+  pri: number,
+  tag: string,
+  pid: number | null,
+  msg: string,
+): TelemetryLine {
+  return {
+    channel: 'tcp',
+    asset: host,
+    format: 'linux-syslog',
+    text: rsyslog(at, pri, host, tag, pid, msg),
+  };
+}
+
 /** RFC 5424, as embedded devices (NVRs, cameras, controllers) send it. */
 export function rfc5424(
   at: Date,
@@ -132,6 +149,15 @@ export function nginxLine(
   return rsyslog(at, 190, host, 'nginx', null, log);
 }
 
+/** A web server's access-log line (`nginxLine`), forwarded over TCP. */
+export function webAccessLine(
+  at: Date,
+  host: string,
+  r: Parameters<typeof nginxLine>[2],
+): TelemetryLine {
+  return { channel: 'tcp', asset: host, format: 'nginx', text: nginxLine(at, host, r) };
+}
+
 /**
  * FortiGate's syslog: key=value pairs with its own date, time and zone, sent as
  * `<PRI>date=… time=… …` (FortiOS puts no RFC 3164 header before them).
@@ -154,6 +180,20 @@ export function fortigateLine(
     .map(([k, v]) => (typeof v === 'number' ? `${k}=${v}` : `${k}="${v}"`))
     .join(' ');
   return `<189>${kv}`;
+}
+
+/** A FortiGate's line (`fortigateLine`), sent over UDP as FortiOS does. */
+export function fortigateEventLine(
+  at: Date,
+  device: { name: string; serial: string },
+  fields: Record<string, string | number>,
+): TelemetryLine {
+  return {
+    channel: 'udp',
+    asset: device.name,
+    format: 'fortigate',
+    text: fortigateLine(at, device, fields),
+  };
 }
 
 /** A CEF extension value: `\`, `=` and line breaks escaped. */
@@ -213,6 +253,22 @@ export function windowsEvent(
       eventdata: Object.fromEntries(Object.entries(eventdata).map(([k, v]) => [k, String(v)])),
     },
   });
+}
+
+/** A Windows event (`windowsEvent`) over the HTTP ingest. */
+export function windowsEventLine(
+  at: Date,
+  computer: string,
+  system: Parameters<typeof windowsEvent>[2],
+  eventdata: Record<string, string | number>,
+  recordId: number,
+): TelemetryLine {
+  return {
+    channel: 'http',
+    asset: computer,
+    format: 'windows',
+    text: windowsEvent(at, computer, system, eventdata, recordId),
+  };
 }
 
 export const SYSMON = {

@@ -11,18 +11,19 @@
  * whatever the rate: the background raises no high or critical alert.
  */
 import { Dice } from './dice.js';
+import type { windowsEvent } from './formats.js';
 import {
   SECURITY,
   SYSMON,
   eveLine,
   eveTime,
-  fortigateLine,
+  fortigateEventLine,
+  linuxSyslogLine,
   localIso,
-  nginxLine,
   panCefLine,
   rfc5424,
-  rsyslog,
-  windowsEvent,
+  webAccessLine,
+  windowsEventLine,
   zeekLine,
   type TelemetryLine,
 } from './formats.js';
@@ -372,16 +373,11 @@ export class TelemetryGenerator {
 
   #fortigate(at: Date, fields: Record<string, string | number>): TelemetryLine {
     const fw = this.#dice.chance(0.9) ? 'fw-dc-01' : 'fw-dc-02';
-    return {
-      channel: 'udp',
-      asset: fw,
-      format: 'fortigate',
-      text: fortigateLine(
-        at,
-        { name: fw, serial: fw === 'fw-dc-01' ? 'FG6H0FTB21900431' : 'FG6H0FTB21900577' },
-        fields,
-      ),
-    };
+    return fortigateEventLine(
+      at,
+      { name: fw, serial: fw === 'fw-dc-01' ? 'FG6H0FTB21900431' : 'FG6H0FTB21900577' },
+      fields,
+    );
   }
 
   #fortigateTraffic(at: Date): TelemetryLine {
@@ -593,10 +589,6 @@ export class TelemetryGenerator {
 
   // ---- web ----
 
-  #web(at: Date, host: string, r: Parameters<typeof nginxLine>[2]): TelemetryLine {
-    return { channel: 'tcp', asset: host, format: 'nginx', text: nginxLine(at, host, r) };
-  }
-
   #webRequest(at: Date): TelemetryLine {
     const d = this.#dice;
     const site = d.weighted([
@@ -625,7 +617,7 @@ export class TelemetryGenerator {
         ['GET', '/static/js/app.91bc7e.js', 200, 212_984],
         ['GET', '/images/emblem.png', 200, 12_406],
       ] as const);
-      return this.#web(at, host, {
+      return webAccessLine(at, host, {
         client: this.#citizen(),
         method,
         path,
@@ -645,7 +637,7 @@ export class TelemetryGenerator {
         ['GET', `/certificates/download?app=${app}`, 200, 184_220],
         ['GET', `/captcha.jpg?t=${at.getTime()}`, 200, 6_008],
       ] as const);
-      return this.#web(at, 'cert-web-01', {
+      return webAccessLine(at, 'cert-web-01', {
         client: this.#citizen(),
         method,
         path,
@@ -658,7 +650,7 @@ export class TelemetryGenerator {
     if (site === 'pay') {
       const txn = `TXN${d.int(10_000_000, 99_999_999)}`;
       const callback = d.chance(0.25);
-      return this.#web(at, 'pay-gw-01', {
+      return webAccessLine(at, 'pay-gw-01', {
         client: callback ? `103.21.${d.int(58, 59)}.${d.int(2, 250)}` : this.#citizen(),
         ...(callback
           ? { method: 'POST', path: '/api/v1/payments/callback', status: 200, bytes: 38 }
@@ -677,7 +669,7 @@ export class TelemetryGenerator {
       ['POST', '/otp/verify', 200, 88],
       ['GET', '/success', 200, 2_120],
     ] as const);
-    return this.#web(at, 'wifi-portal-01', {
+    return webAccessLine(at, 'wifi-portal-01', {
       client,
       method,
       path,
@@ -690,7 +682,7 @@ export class TelemetryGenerator {
   /** A bot asking one public site for one thing it must not have: refused, and gone. */
   #botProbe(at: Date): TelemetryLine {
     const d = this.#dice;
-    return this.#web(at, d.pick(['ptax-web-01', 'cert-web-01']), {
+    return webAccessLine(at, d.pick(['ptax-web-01', 'cert-web-01']), {
       client: `${d.pick(['45.148', '80.82', '185.224', '167.94'])}.${d.int(0, 255)}.${d.int(1, 254)}`,
       method: 'GET',
       path: d.pick(BOT_PATHS),
@@ -710,12 +702,7 @@ export class TelemetryGenerator {
     msg: string,
     pid: number | null = this.#pid(),
   ): TelemetryLine {
-    return {
-      channel: 'tcp',
-      asset: host.name,
-      format: 'linux-syslog',
-      text: rsyslog(at, pri, host.name, tag, pid, msg),
-    };
+    return linuxSyslogLine(at, host.name, pri, tag, pid, msg);
   }
 
   #linuxServer(at: Date): TelemetryLine {
@@ -906,12 +893,7 @@ export class TelemetryGenerator {
     system: Parameters<typeof windowsEvent>[2],
     data: Record<string, string | number>,
   ): TelemetryLine {
-    return {
-      channel: 'http',
-      asset: host.name,
-      format: 'windows',
-      text: windowsEvent(at, host.name, system, data, this.#record++),
-    };
+    return windowsEventLine(at, host.name, system, data, this.#record++);
   }
 
   #windowsUser(host: Device): string {

@@ -1,5 +1,5 @@
 import { Dice } from '../dice.js';
-import { rsyslog, zeekLine } from '../formats.js';
+import { linuxSyslogLine, zeekLine } from '../formats.js';
 import { RULES } from '../rules.js';
 import type { Scenario, ScenarioStep } from '../scenario.js';
 import { device, outsider, seconds, zeekUid } from './common.js';
@@ -27,12 +27,7 @@ export const certificatesExfiltration: Scenario = {
       msg: string,
     ): ScenarioStep => ({
       offsetMs,
-      line: (at) => ({
-        channel: 'tcp',
-        asset: db.name,
-        format: 'linux-syslog',
-        text: rsyslog(at, pri, db.name, tag, pid, msg),
-      }),
+      line: (at) => linuxSyslogLine(at, db.name, pri, tag, pid, msg),
     });
     const steps: ScenarioStep[] = [
       linux(

@@ -1,5 +1,5 @@
 import { Dice } from '../dice.js';
-import { fortigateLine, nginxLine } from '../formats.js';
+import { fortigateEventLine, webAccessLine } from '../formats.js';
 import { RULES } from '../rules.js';
 import type { Scenario, ScenarioStep } from '../scenario.js';
 import { botnet, device, seconds } from './common.js';
@@ -28,11 +28,8 @@ export const paymentGatewayDdos: Scenario = {
       const rate = threshold + dice.int(1, 6000);
       steps.push({
         offsetMs: seconds(0.75 * i),
-        line: (at) => ({
-          channel: 'udp',
-          asset: FIREWALL.name,
-          format: 'fortigate',
-          text: fortigateLine(at, FIREWALL, {
+        line: (at) =>
+          fortigateEventLine(at, FIREWALL, {
             logid: '0720018432',
             type: 'anomaly',
             subtype: 'anomaly',
@@ -60,7 +57,6 @@ export const paymentGatewayDdos: Scenario = {
             crscore: 50,
             crlevel: 'critical',
           }),
-        }),
       });
     });
     for (let i = 0; i < 150; i++) {
@@ -68,11 +64,8 @@ export const paymentGatewayDdos: Scenario = {
       const refused = i >= 15;
       steps.push({
         offsetMs: seconds(10 + 0.25 * i),
-        line: (at) => ({
-          channel: 'tcp',
-          asset: gateway.name,
-          format: 'nginx',
-          text: nginxLine(at, gateway.name, {
+        line: (at) =>
+          webAccessLine(at, gateway.name, {
             client: bot,
             method: 'GET',
             path: `/checkout/TXN${dice.int(10_000_000, 99_999_999)}`,
@@ -80,7 +73,6 @@ export const paymentGatewayDdos: Scenario = {
             bytes: refused ? 197 : 28_771,
             agent: dice.pick(BOT_AGENTS),
           }),
-        }),
       });
     }
     return {

@@ -1,5 +1,5 @@
 import { Dice } from '../dice.js';
-import { nginxLine } from '../formats.js';
+import { webAccessLine } from '../formats.js';
 import { RULES } from '../rules.js';
 import type { Scenario, ScenarioStep } from '../scenario.js';
 import { device, outsider, seconds } from './common.js';
@@ -41,12 +41,8 @@ export const propertyTaxDefacement: Scenario = {
       bytes: number,
     ): ScenarioStep => ({
       offsetMs,
-      line: (at) => ({
-        channel: 'tcp',
-        asset: host,
-        format: 'nginx',
-        text: nginxLine(at, host, { client: attacker, method, path, status, bytes, agent }),
-      }),
+      line: (at) =>
+        webAccessLine(at, host, { client: attacker, method, path, status, bytes, agent }),
     });
     const steps: ScenarioStep[] = PROBES.map(([path, status], i) =>
       request(seconds(5 * i), 'GET', path, status, status === 403 ? 162 : 153),

@@ -1,5 +1,5 @@
 import { Dice } from '../dice.js';
-import { rsyslog } from '../formats.js';
+import { linuxSyslogLine } from '../formats.js';
 import { RULES } from '../rules.js';
 import type { Scenario, ScenarioStep } from '../scenario.js';
 import { device, outsider, seconds } from './common.js';
@@ -22,19 +22,15 @@ export const sshBruteForce: Scenario = {
       const port = dice.int(33_000, 61_000);
       steps.push({
         offsetMs: seconds(2 * i),
-        line: (at) => ({
-          channel: 'tcp',
-          asset: host,
-          format: 'linux-syslog',
-          text: rsyslog(
+        line: (at) =>
+          linuxSyslogLine(
             at,
-            86,
             host,
+            86,
             'sshd',
             4100 + i,
             `Failed password for ${user} from ${attacker} port ${port} ssh2`,
           ),
-        }),
       });
     }
     const session = [
@@ -44,29 +40,20 @@ export const sshBruteForce: Scenario = {
     session.forEach((msg, i) =>
       steps.push({
         offsetMs: seconds(60 + i),
-        line: (at) => ({
-          channel: 'tcp',
-          asset: host,
-          format: 'linux-syslog',
-          text: rsyslog(at, 86, host, 'sshd', 4200, msg),
-        }),
+        line: (at) => linuxSyslogLine(at, host, 86, 'sshd', 4200, msg),
       }),
     );
     steps.push({
       offsetMs: seconds(75),
-      line: (at) => ({
-        channel: 'tcp',
-        asset: host,
-        format: 'linux-syslog',
-        text: rsyslog(
+      line: (at) =>
+        linuxSyslogLine(
           at,
-          85,
           host,
+          85,
           'sudo',
           null,
           'ubuntu : TTY=pts/0 ; PWD=/home/ubuntu ; USER=root ; COMMAND=/bin/bash',
         ),
-      }),
     });
     return {
       name: this.name,

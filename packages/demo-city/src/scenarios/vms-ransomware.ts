@@ -1,5 +1,11 @@
 import { Dice } from '../dice.js';
-import { SECURITY, SYSMON, windowsEvent, type TelemetryLine } from '../formats.js';
+import {
+  SECURITY,
+  SYSMON,
+  windowsEventLine,
+  type TelemetryLine,
+  type windowsEvent,
+} from '../formats.js';
 import { RULES } from '../rules.js';
 import type { Scenario, ScenarioStep } from '../scenario.js';
 import { device, seconds } from './common.js';
@@ -88,12 +94,7 @@ export const vmsRansomware: Scenario = {
       at: Date,
       system: Parameters<typeof windowsEvent>[2],
       data: Record<string, string | number>,
-    ): TelemetryLine => ({
-      channel: 'http',
-      asset: host.name,
-      format: 'windows',
-      text: windowsEvent(at, host.name, system, data, record++),
-    });
+    ): TelemetryLine => windowsEventLine(at, host.name, system, data, record++);
     const utc = (at: Date) => at.toISOString().replace('T', ' ').slice(0, 23);
     const guid = () =>
       `{${dice.hex(8)}-${dice.hex(4)}-${dice.hex(4)}-${dice.hex(4)}-${dice.hex(12)}}`;
