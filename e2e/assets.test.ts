@@ -242,12 +242,13 @@ describe.skipIf(missing !== null && !process.env.CI)(
     it('shows an asset’s page, lets its owner change only what is theirs, and confirms a discovered asset', async () => {
       const { page, errors, context } = await newPage(browser, server.url);
       await logIn(page, OWNER.username, OWNER.password);
-      // An owner's menu: the incidents touching their systems, their assets and their account.
+      // An owner's menu: the incidents touching their systems, their assets, their notification
+      // channels and their account.
       await expect
         .poll(() =>
           page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents(),
         )
-        .toEqual(['Incidents', 'Assets', 'My account']);
+        .toEqual(['Incidents', 'Assets', 'Settings', 'My account']);
       await nav(page, 'Assets').click();
       const table = page.getByRole('table', { name: 'Assets' });
       await page.getByText('4 assets assigned to you.').waitFor();

@@ -29,6 +29,7 @@ import {
 } from './browser.js';
 
 const ANALYST = { username: 'asha', password: 'analyst-password-1' };
+const OWNER = { username: 'waterdept', password: 'owner-password-12' };
 
 /** Console errors other than the 400s this test provokes on purpose (refused forms). */
 const unexpected = (errors: string[]) =>
@@ -83,6 +84,11 @@ describe.skipIf(missing !== null && !process.env.CI)(
       ANALYST.username,
       ANALYST.password,
     );
+    const asOwner = loggedInTabs(
+      () => ({ browser, baseURL: server.url }),
+      OWNER.username,
+      OWNER.password,
+    );
 
     beforeAll(async () => {
       ensureDashboardBuilt();
@@ -93,6 +99,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
       });
       admin = await server.login('admin', TEST_ADMIN_PASSWORD);
       await api('POST', '/users', { ...ANALYST, role: 'analyst' });
+      await api('POST', '/users', { ...OWNER, role: 'owner' });
       receiver = await startReceiver();
       browser = await launch();
     }, 120_000);
@@ -272,6 +279,34 @@ describe.skipIf(missing !== null && !process.env.CI)(
       // The admin's own webhook is not the analyst's to see.
       expect(await page.getByText('SOC chat bridge').count()).toBe(0);
       await page.screenshot({ path: join(screenshotDir, 'settings-analyst.png'), fullPage: true });
+      expect(unexpected(errors)).toEqual([]);
+    });
+
+    it('lets a system owner keep their own channels, and shows them nothing else of Settings', async () => {
+      const { page, errors } = await asOwner();
+      await nav(page, 'Settings').click();
+      await expect.poll(() => page.getByRole('tab').allTextContents()).toEqual(['Notifications']);
+      await page.getByText('No channels yet.').waitFor();
+      const form = page.getByRole('form', { name: 'Add a channel' });
+      await form.getByLabel('Name').fill('Water dept duty officer');
+      await form.getByLabel('E-mail address').fill('duty@water.punecorporation.gov.in');
+      await form.getByLabel('incident.assigned').check();
+      await form.getByRole('button', { name: 'Add channel' }).click();
+      const row = page.getByRole('row', { name: 'Channel Water dept duty officer' });
+      await row.getByText('incident.assigned').waitFor();
+      expect(await row.getByRole('button', { name: 'Edit' }).count()).toBe(1);
+      // Not for an owner: whose channels are for a whole role, and the analysts' channel.
+      expect(await form.getByText('everyone of role').count()).toBe(0);
+      expect(await page.getByText('Analysts on call').count()).toBe(0);
+      const mine = (
+        await server.request('GET', '/api/v1/notifications/channels', {
+          auth: await server.login(OWNER.username, OWNER.password),
+        })
+      ).body as { name: string; owner: { user: string | null } }[];
+      expect(mine.map((c) => [c.name, c.owner.user])).toEqual([
+        ['Water dept duty officer', OWNER.username],
+      ]);
+      await page.screenshot({ path: join(screenshotDir, 'settings-owner.png'), fullPage: true });
       expect(unexpected(errors)).toEqual([]);
     });
   },

@@ -34,7 +34,7 @@ const NAV: NavItem[] = [
   { path: '/assets', label: 'Assets', allowed: can.assets, view: () => <AssetsView /> },
   { path: '/rules', label: 'Rules', allowed: can.read, view: () => <RulesView /> },
   { path: '/indicators', label: 'Indicators', allowed: can.read, view: () => <IndicatorsView /> },
-  { path: '/settings', label: 'Settings', allowed: can.read, view: () => <SettingsView /> },
+  { path: '/settings', label: 'Settings', allowed: can.settings, view: () => <SettingsView /> },
   { path: '/audit', label: 'Audit trail', allowed: can.audit, view: () => <AuditView /> },
   { path: '/account', label: 'My account', allowed: () => true, view: () => <AccountView /> },
 ];

@@ -22,6 +22,8 @@ export const can = {
   impact: is('admin', 'analyst', 'auditor'),
   /** incidents: an owner sees those touching their assets or naming them */
   incidents: is('admin', 'analyst', 'auditor', 'owner'),
+  /** the Settings view: people's own notification channels (everything else in it needs `read`) */
+  settings: is('admin', 'analyst', 'auditor', 'owner'),
   /** the reporting organisation and point of contact */
   changeSettings: is('admin'),
   listUsers: is('admin', 'analyst', 'auditor'),

@@ -14,10 +14,11 @@ type Tab = 'sources' | 'notifications' | 'reporting' | 'users' | 'keys';
 export function SettingsView() {
   const me = useMe();
   const { params } = useLocation();
+  // A system owner has their own notification channels here and nothing else.
   const tabs: { key: Tab; label: string }[] = [
-    { key: 'sources', label: 'Sources' },
+    ...(can.read(me.role) ? [{ key: 'sources' as const, label: 'Sources' }] : []),
     { key: 'notifications', label: 'Notifications' },
-    { key: 'reporting', label: 'Point of contact' },
+    ...(can.read(me.role) ? [{ key: 'reporting' as const, label: 'Point of contact' }] : []),
     ...(can.listUsers(me.role) ? [{ key: 'users' as const, label: 'Users' }] : []),
     ...(can.listKeys(me.role) ? [{ key: 'keys' as const, label: 'API keys' }] : []),
   ];
