@@ -309,5 +309,25 @@ describe.skipIf(missing !== null && !process.env.CI)(
       await page.screenshot({ path: join(screenshotDir, 'settings-owner.png'), fullPage: true });
       expect(unexpected(errors)).toEqual([]);
     });
+
+    it('makes an owner key for a department’s script, which sees what that owner owns', async () => {
+      const { page, errors } = await asAdmin();
+      await openSettings(page, 'API keys');
+      const form = page.getByRole('form', { name: 'Create a key' });
+      await form.getByLabel('Name').fill('water-dept-report');
+      await form.getByLabel('Role').selectOption('owner');
+      await form.getByLabel(/Acts for/).fill(OWNER.username);
+      await form.getByRole('button', { name: 'Create key' }).click();
+      const secret = await page.getByLabel('API key secret').textContent();
+      expect(secret).toMatch(/^prk_/);
+      const alerts = await server.request('GET', '/api/v1/alerts', { auth: secret! });
+      expect(alerts.status).toBe(200);
+      const keys = (await api('GET', '/apikeys')) as { name: string; owner: string | null }[];
+      const owner = (await api('GET', '/users')) as { id: string; username: string }[];
+      expect(keys.find((k) => k.name === 'water-dept-report')?.owner).toBe(
+        owner.find((u) => u.username === OWNER.username)?.id,
+      );
+      expect(unexpected(errors)).toEqual([]);
+    });
   },
 );

@@ -108,11 +108,13 @@ function CreateKey({ onCreated }: { onCreated: (k: CreatedApiKey) => void }) {
   const [name, setName] = useState('');
   const [role, setRole] = useState<Role>('ingest');
   const [expiresAt, setExpiresAt] = useState('');
+  const [forUser, setForUser] = useState('');
   const [error, setError] = useState<string | null>(null);
   return (
     <Panel title="Create a key">
       <form
         className="form"
+        aria-label="Create a key"
         onSubmit={(e) => {
           e.preventDefault();
           setError(null);
@@ -121,6 +123,7 @@ function CreateKey({ onCreated }: { onCreated: (k: CreatedApiKey) => void }) {
               name: name.trim(),
               role,
               ...(expiresAt && { expiresAt: new Date(expiresAt).toISOString() }),
+              ...(role === 'owner' && { forUser: forUser.trim() }),
             })
             .then(
               (k) => {
@@ -149,6 +152,18 @@ function CreateKey({ onCreated }: { onCreated: (k: CreatedApiKey) => void }) {
             ))}
           </select>
         </label>
+        {role === 'owner' && (
+          <label>
+            Acts for{' '}
+            <span className="muted small">(the asset owner whose assets and alerts it sees)</span>
+            <input
+              required
+              value={forUser}
+              onChange={(e) => setForUser(e.target.value)}
+              placeholder="their username"
+            />
+          </label>
+        )}
         <label>
           Expires <span className="muted small">(optional)</span>
           <input type="date" value={expiresAt} onChange={(e) => setExpiresAt(e.target.value)} />
