@@ -17,6 +17,44 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Each case runs the real binary several times; on a busy 2-core CI machine that takes a while.
 describe('prahari CLI', { timeout: 120_000 }, () => {
+  it('lists every command in help, and suggests the one meant for a typo', () => {
+    // Only the command named is loaded; help and an unknown command load them all.
+    const help = prahari(['--help']);
+    expect(help.code).toBe(0);
+    const commands = help.stdout.split('\nCommands:\n')[1]!;
+    const listed = [...commands.matchAll(/^ {2}([a-z-]+) /gm)].map((m) => m[1]);
+    expect(listed).toEqual([
+      'serve',
+      'migrate',
+      'user',
+      'apikey',
+      'audit',
+      'ingest',
+      'search',
+      'deadletter',
+      'archive',
+      'rules',
+      'detect',
+      'alerts',
+      'impact',
+      'indicators',
+      'assets',
+      'services',
+      'incidents',
+      'playbooks',
+      'settings',
+      'demo',
+      'simulate',
+      'drill',
+      'help',
+    ]);
+    const typo = prahari(['--json', 'serch', 'sshd']);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toMatch(/^error: unknown command 'serch'\n\(Did you mean search\?\)/);
+    const sub = prahari(['-d', 'elsewhere', 'rules', '--help']);
+    expect(sub.stdout).toMatch(/^ {2}import \[options\] <source> /m);
+  });
+
   it('migrate shows pending migrations, applies them, then has nothing to do', () => {
     expect(prahari(['migrate', '--status']).stdout).toMatch(/pending: 0001-identity-and-audit/);
     expect(prahari(['migrate']).stdout).toMatch(
