@@ -41,11 +41,12 @@ describe('durability', { timeout: 180_000 }, () => {
       });
       if (res.status === 200) acknowledged.push(batch);
     };
-    // Four senders at once; the server dies under them after a while.
+    // Four senders at once; the server dies under them once a few batches are acknowledged.
     const senders = Array.from({ length: 4 }, async (_, s) => {
       for (let b = s; !killed; b += 4) await send(b).catch(() => undefined);
     });
-    await new Promise((r) => setTimeout(r, 1500));
+    for (const end = Date.now() + 60_000; acknowledged.length < 8 && Date.now() < end;)
+      await new Promise((r) => setTimeout(r, 20));
     process.kill(server.pid, 'SIGKILL');
     killed = true;
     await Promise.all(senders);
