@@ -27,8 +27,9 @@ export default tseslint.config(
     },
   },
   {
-    // Tests assert on JSON bodies and vitest's asymmetric matchers, which are typed `any`.
-    files: ['**/*.test.ts'],
+    // Tests (and the browser tests' helpers) assert on JSON bodies and vitest's asymmetric
+    // matchers, which are typed `any`.
+    files: ['**/*.test.ts', 'e2e/browser.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -16,11 +16,13 @@ import {
   type TestServer,
 } from '../apps/server/dist/test-server.js';
 import {
+  apiCaller,
   chromiumMissing,
   ensureDashboardBuilt,
   launch,
   loggedInTabs,
   logIn,
+  navLink,
   newPage,
   screenshotDir,
 } from './browser.js';
@@ -29,9 +31,6 @@ const ANALYST = { username: 'asha', password: 'analyst-password-1' };
 /** The README city's water assets belong to `water`. */
 const OWNER = { username: 'water', password: 'owner-password-1' };
 const BIG = 50_000;
-
-const nav = (page: Page, label: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true });
 
 /** What Cytoscape holds for a node, read from the instance it keeps on its container. */
 interface NodeState {
@@ -98,12 +97,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
     let admin: string;
     let browser: Awaited<ReturnType<typeof launch>>;
 
-    const api = async (method: string, path: string, body?: unknown) => {
-      const res = await server.request(method, path, { auth: admin, body });
-      if (res.status >= 400)
-        throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body;
-    };
+    const api = apiCaller(() => ({ server, auth: admin }));
 
     /** The analyst's browser: logged in once, a new tab per test. */
     const asAnalyst = loggedInTabs(
@@ -134,7 +128,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
 
     it('highlights the SCADA server’s blast radius, rings single points of failure and runs a drill', async () => {
       const { page, errors } = await asAnalyst();
-      await nav(page, 'Assets').click();
+      await navLink(page, 'Assets').click();
       await page.getByRole('tab', { name: 'Dependency graph' }).click();
       await page.getByText('All 17 assets and 4 city services, with 30 dependencies.').waitFor();
       await expect
@@ -249,7 +243,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
           page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents(),
         )
         .toEqual(['Incidents', 'Assets', 'Settings', 'My account']);
-      await nav(page, 'Assets').click();
+      await navLink(page, 'Assets').click();
       const table = page.getByRole('table', { name: 'Assets' });
       await page.getByText('4 assets assigned to you.').waitFor();
       await table.getByRole('link', { name: 'scada-water-01' }).click();
@@ -275,7 +269,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
         status: 'discovered',
       });
       const analystTab = await asAnalyst();
-      await nav(analystTab.page, 'Assets').click();
+      await navLink(analystTab.page, 'Assets').click();
       await analystTab.page
         .getByText('1 discovered asset (seen in events or a scan) awaits confirmation.')
         .waitFor();
@@ -292,7 +286,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
 
     it('tests a pasted rule against a pasted event and shows what matched', async () => {
       const { page, errors } = await asAnalyst();
-      await nav(page, 'Rules').click();
+      await navLink(page, 'Rules').click();
       await page.getByRole('tab', { name: 'Test against events' }).click();
       const form = page.getByRole('form', { name: 'Test a rule' });
       await form
@@ -344,7 +338,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
       expect(imported.assets.added).toBe(BIG);
 
       const { page, errors } = await asAnalyst();
-      await nav(page, 'Assets').click();
+      await navLink(page, 'Assets').click();
       const total = BIG + 18;
       // Every page of the register is fetched before the count shows; slow on a busy machine.
       await page

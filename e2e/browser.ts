@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { TestServer } from '../apps/server/dist/test-server.js';
 
 export const CHROMIUM = process.env.PRAHARI_CHROMIUM ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -103,5 +104,26 @@ export function loggedInTabs(
     await page.goto('/');
     await page.getByRole('button', { name: 'Log out' }).waitFor();
     return { page, errors };
+  };
+}
+
+/** The main menu's link to a view, as a person finds it. */
+export const navLink = (page: Page, label: string) =>
+  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true });
+
+/**
+ * Calls the API the way a test's setup does, as the person `open` names (read on each call, once
+ * the server and their token exist): a refusal fails the test with the server's words.
+ */
+export function apiCaller(
+  open: () => { server: Pick<TestServer, 'request'>; auth: string },
+  prefix = '',
+) {
+  return async (method: string, path: string, body?: unknown, auth?: string) => {
+    const { server, auth: as } = open();
+    const res = await server.request(method, `${prefix}${path}`, { auth: auth ?? as, body });
+    if (res.status >= 400)
+      throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body;
   };
 }

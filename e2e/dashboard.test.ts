@@ -15,11 +15,13 @@ import {
   type TestServer,
 } from '../apps/server/dist/test-server.js';
 import {
+  apiCaller,
   chromiumMissing,
   ensureDashboardBuilt,
   launch,
   loggedInTabs,
   logIn,
+  navLink,
   newPage,
   screenshotDir,
 } from './browser.js';
@@ -75,8 +77,6 @@ level: medium
 `;
 
 /** A link in the main menu (other links on a page may have similar names). */
-const nav = (page: Page, label: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true });
 
 const missing = chromiumMissing();
 if (missing) console.warn(`browser tests ${process.env.CI ? 'fail' : 'skipped'}: ${missing}`);
@@ -91,12 +91,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
     let ingestKey: string;
     let browser: Browser;
 
-    const api = async (method: string, path: string, body?: unknown, auth = admin) => {
-      const res = await server.request(method, path, { auth, body });
-      if (res.status >= 400)
-        throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body;
-    };
+    const api = apiCaller(() => ({ server, auth: admin }));
     const ingest = (lines: string[]) =>
       server.request('POST', '/api/v1/ingest', {
         auth: ingestKey,
@@ -198,7 +193,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
       await server.request('POST', '/api/v1/auth/logout', {
         auth: `prahari_session=${cookie!.value}`,
       });
-      await nav(page, 'Rules').click();
+      await navLink(page, 'Rules').click();
       await page.getByText('Your session has expired; log in again.').waitFor();
       expect(errors.every((e) => /401|EventSource/.test(e))).toBe(true);
       await context.close();
@@ -206,7 +201,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
 
     it('shows an alert ingested over HTTP live, and the keyboard acknowledges and closes it', async () => {
       const { page, errors } = await asAnalyst();
-      await nav(page, 'Alerts').click();
+      await navLink(page, 'Alerts').click();
       await page.getByText('Live', { exact: true }).waitFor();
       await page.getByText('No alerts match.').waitFor();
       await page.evaluate(() => Object.assign(window, { e2eSamePage: true }));
@@ -261,7 +256,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
         .toBe(3);
 
       const { page, errors } = await asAnalyst();
-      await nav(page, 'Alerts').click();
+      await navLink(page, 'Alerts').click();
       await page.getByPlaceholder(/Filter by rule title/).fill(BULK_RULE.title);
       await page.getByRole('button', { name: 'Filter', exact: true }).click();
       const rows = page.getByRole('row').filter({ hasText: BULK_RULE.title });
@@ -327,7 +322,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
         syslog('nvr-ward31', 'e2e-search tamper alarm on camera 4'),
       ]);
       const { page, errors } = await asAnalyst();
-      await nav(page, 'Events').click();
+      await navLink(page, 'Events').click();
       await page.getByRole('searchbox', { name: 'Query' }).fill('e2e-search');
       await page.getByRole('button', { name: 'Search' }).click();
       const table = page.getByRole('table', { name: 'Events' });
@@ -356,7 +351,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
 
     it('switches a rule off with a reason in the rules view', async () => {
       const { page, errors } = await asAnalyst();
-      await nav(page, 'Rules').click();
+      await navLink(page, 'Rules').click();
       // The city rules fill the first screen: find it as an analyst would, by its title.
       await page.getByPlaceholder('Text in the title, id or description').fill(SWITCH_RULE.title);
       await page.getByRole('button', { name: 'Filter', exact: true }).click();
@@ -386,7 +381,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
     it('lets an auditor read without action buttons, and shows the audit trail with its chain OK', async () => {
       const { page, errors, context } = await newPage(browser, server.url);
       await logIn(page, AUDITOR.username, AUDITOR.password);
-      await nav(page, 'Audit trail').waitFor();
+      await navLink(page, 'Audit trail').waitFor();
 
       await page.goto('/alerts?status=all');
       await page.getByRole('row').filter({ hasText: LIVE_RULE.title }).click();
@@ -412,7 +407,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
       await page.getByRole('table', { name: 'Indicators' }).waitFor();
       expect(await page.getByRole('tab', { name: /Add|Import/ }).count()).toBe(0);
 
-      await nav(page, 'Audit trail').click();
+      await navLink(page, 'Audit trail').click();
       await page.getByText('Chain OK').waitFor();
       const entries = page.getByRole('table', { name: 'Audit entries' });
       await entries.getByRole('row').filter({ hasText: 'rule.disable' }).first().waitFor();
@@ -476,7 +471,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
         // A 4K PNG takes seconds to encode; a JPEG shows a person the same.
         const ext = viewport.width > 2000 ? 'jpeg' : 'png';
         for (const p of PAGES) {
-          await nav(page, p.menu).click();
+          await navLink(page, p.menu).click();
           if (p.tab) await page.getByRole('tab', { name: p.tab }).click();
           await page.getByRole('heading', { level: 1, name: p.title }).waitFor();
           await page.getByText(p.ready).first().waitFor();

@@ -15,10 +15,12 @@ import {
   type TestServer,
 } from '../apps/server/dist/test-server.js';
 import {
+  apiCaller,
   chromiumMissing,
   ensureDashboardBuilt,
   launch,
   logIn,
+  navLink,
   newPage,
   screenshotDir,
 } from './browser.js';
@@ -27,9 +29,6 @@ const ANALYST = { username: 'asha', password: 'analyst-password-1', displayName:
 const AUDITOR = { username: 'ravi', password: 'auditor-password-1' };
 const ATTACKER = '203.0.113.45';
 const BRUTE_FORCE_TITLE = 'SSH Brute Force Against a City Server';
-
-const nav = (page: Page, label: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true });
 
 /** `5:59:07 left` read twice a little apart: the clock counts down in the page, not per load. */
 async function countsDown(page: Page, scope: ReturnType<Page['locator']>) {
@@ -56,12 +55,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
     let ingestKey: string;
     let browser: Browser;
 
-    const api = async (method: string, path: string, body?: unknown) => {
-      const res = await server.request(method, `/api/v1${path}`, { auth: admin, body });
-      if (res.status >= 400)
-        throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body;
-    };
+    const api = apiCaller(() => ({ server, auth: admin }), '/api/v1');
 
     beforeAll(async () => {
       ensureDashboardBuilt();
@@ -99,7 +93,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
     it('takes an SSH brute force from a live alert to an approved block and a CERT-In report', async () => {
       const { page, errors, context } = await newPage(browser, server.url);
       await logIn(page, ANALYST.username, ANALYST.password);
-      await nav(page, 'Alerts').click();
+      await navLink(page, 'Alerts').click();
       await page.getByText('Live', { exact: true }).waitFor();
 
       const now = Date.now();
@@ -151,7 +145,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
       await page.screenshot({ path: join(screenshotDir, 'incident-work.png'), fullPage: true });
 
       // the board and the overview count the clock down too
-      await nav(page, 'Incidents').click();
+      await navLink(page, 'Incidents').click();
       const card = page.getByRole('link', { name: new RegExp(number) });
       await card.waitFor();
       // what it hits, with the asset's criticality
@@ -160,7 +154,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
       expect(await hit.locator('.crit').getAttribute('title')).toBeTruthy();
       await countsDown(page, card);
       await page.screenshot({ path: join(screenshotDir, 'incident-board.png') });
-      await nav(page, 'Overview').click();
+      await navLink(page, 'Overview').click();
       const overview = page.getByRole('region', { name: /Open incidents/ });
       await overview.getByText(number).waitFor();
       await countsDown(page, overview);
@@ -173,7 +167,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
           { timeout: 10_000 },
         )
         .toBe('awaiting-approval');
-      await nav(page, 'Response').click();
+      await navLink(page, 'Response').click();
       const waiting = page.locator('li.approval').first();
       await waiting.getByLabel('Note').fill('not our scanner');
       await waiting.getByRole('button', { name: 'Approve' }).click();
@@ -235,7 +229,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
 
       // a 4K wall
       await page.setViewportSize({ width: 3840, height: 2160 });
-      await nav(page, 'Incidents').click();
+      await navLink(page, 'Incidents').click();
       await page.getByRole('link', { name: new RegExp(number) }).waitFor();
       await page.screenshot({ path: join(screenshotDir, 'incident-board-4k.png') });
 

@@ -21,10 +21,12 @@ import {
   type TestServer,
 } from '../apps/server/dist/test-server.js';
 import {
+  apiCaller,
   chromiumMissing,
   ensureDashboardBuilt,
   launch,
   loggedInTabs,
+  navLink,
   screenshotDir,
 } from './browser.js';
 
@@ -38,9 +40,6 @@ const unexpected = (errors: string[]) =>
       !/status of 400 .*\/api\/v1\/(settings\/reporting|notifications\/channels[^ ]*)\)$/.test(e),
   );
 
-const nav = (page: Page, label: string) =>
-  page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: label, exact: true });
-
 /** A port on 127.0.0.1 that nothing listens on. */
 async function closedPort(): Promise<number> {
   const server = createServer();
@@ -51,7 +50,7 @@ async function closedPort(): Promise<number> {
 }
 
 async function openSettings(page: Page, tab: string) {
-  await nav(page, 'Settings').click();
+  await navLink(page, 'Settings').click();
   await page.getByRole('tab', { name: tab }).click();
 }
 
@@ -67,12 +66,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
     let browser: Browser;
     let receiver: TestReceiver;
 
-    const api = async (method: string, path: string, body?: unknown) => {
-      const res = await server.request(method, `/api/v1${path}`, { auth: admin, body });
-      if (res.status >= 400)
-        throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-      return res.body;
-    };
+    const api = apiCaller(() => ({ server, auth: admin }), '/api/v1');
 
     const asAdmin = loggedInTabs(
       () => ({ browser, baseURL: server.url }),
@@ -284,7 +278,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
 
     it('lets a system owner keep their own channels, and shows them nothing else of Settings', async () => {
       const { page, errors } = await asOwner();
-      await nav(page, 'Settings').click();
+      await navLink(page, 'Settings').click();
       await expect.poll(() => page.getByRole('tab').allTextContents()).toEqual(['Notifications']);
       await page.getByText('No channels yet.').waitFor();
       const form = page.getByRole('form', { name: 'Add a channel' });
