@@ -223,7 +223,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
       await dead.getByRole('button', { name: 'Delete' }).click();
       await dead.getByRole('button', { name: 'Delete Old pager gateway' }).click();
       await page.getByText('Deleted Old pager gateway. Its deliveries stay listed.').waitFor();
-      expect(await dead.count()).toBe(0);
+      await expect.poll(() => dead.count()).toBe(0);
       expect(
         (await api('GET', '/notifications/channels')).map((c: { name: string }) => c.name),
       ).toEqual(['SOC chat bridge']);

@@ -1,11 +1,12 @@
 // The audit trail: who did what and when, newest first, and whether its hash chain is intact.
 import type { ColumnDef } from '@tanstack/react-table';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useMemo, useState } from 'react';
 import { api } from '../api/client';
 import type { AuditEntry, AuditVerify } from '../api/types';
 import { DataTable } from '../components/DataTable';
 import { Badge, Empty, ErrorBox, Loading, Notice, Panel, Time, num } from '../components/ui';
 import { useResource } from '../lib/useResource';
+import { usePagesBefore } from '../lib/usePagesBefore';
 
 const columns: ColumnDef<AuditEntry>[] = [
   { accessorKey: 'seq', header: '#', meta: { width: '5rem', align: 'right' } },
@@ -121,38 +122,23 @@ function ChainStatus() {
 function AuditList() {
   const [draft, setDraft] = useState({ action: '', actor: '', from: '', to: '' });
   const [filter, setFilter] = useState(draft);
-  const [entries, setEntries] = useState<AuditEntry[]>([]);
-  const [nextBefore, setNextBefore] = useState<number | null>(null);
-  const [state, setState] = useState<{ loading: boolean; error: unknown }>({
-    loading: true,
-    error: null,
-  });
   const [selected, setSelected] = useState<AuditEntry | null>(null);
 
-  const load = useCallback(
+  const fetchPage = useCallback(
     async (before: number | null) => {
-      setState({ loading: true, error: null });
-      try {
-        const page = await api.get<{ entries: AuditEntry[]; nextBefore: number | null }>('/audit', {
-          limit: 500,
-          before,
-          action: filter.action.trim(),
-          actor: filter.actor.trim(),
-          from: filter.from ? new Date(filter.from).toISOString() : undefined,
-          to: filter.to ? new Date(filter.to).toISOString() : undefined,
-        });
-        setEntries((e) => (before ? [...e, ...page.entries] : page.entries));
-        setNextBefore(page.nextBefore);
-        setState({ loading: false, error: null });
-      } catch (err) {
-        setState({ loading: false, error: err });
-      }
+      const page = await api.get<{ entries: AuditEntry[]; nextBefore: number | null }>('/audit', {
+        limit: 500,
+        before,
+        action: filter.action.trim(),
+        actor: filter.actor.trim(),
+        from: filter.from ? new Date(filter.from).toISOString() : undefined,
+        to: filter.to ? new Date(filter.to).toISOString() : undefined,
+      });
+      return { items: page.entries, nextBefore: page.nextBefore };
     },
     [filter],
   );
-  useEffect(() => {
-    void load(null);
-  }, [load]);
+  const { items: entries, nextBefore, state, load } = usePagesBefore(fetchPage);
 
   const rows = useMemo(() => entries, [entries]);
   return (

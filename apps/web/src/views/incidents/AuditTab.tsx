@@ -1,10 +1,11 @@
 // The incident's entries in the hash-chained audit trail (GET /audit?target=incident:<id>): who
 // changed what, from where, and whether it succeeded, newest first. Admins and auditors only, as
 // the audit trail itself.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback } from 'react';
 import { api } from '../../api/client';
 import type { AuditEntry } from '../../api/types';
 import { Badge, Empty, ErrorBox, Loading, Panel, Time } from '../../components/ui';
+import { usePagesBefore } from '../../lib/usePagesBefore';
 import type { Mutations } from './IncidentDetail';
 
 const PAGE = 100;
@@ -25,34 +26,18 @@ export function AuditTab({ m }: { m: Mutations }) {
   const target = `incident:${m.detail.incident.id}`;
   // Changes made on this page add entries: load again whenever the incident changed.
   const changed = m.detail.incident.updatedAt;
-  const [entries, setEntries] = useState<AuditEntry[]>([]);
-  const [nextBefore, setNextBefore] = useState<number | null>(null);
-  const [state, setState] = useState<{ loading: boolean; error: unknown }>({
-    loading: true,
-    error: null,
-  });
-
-  const load = useCallback(
+  const fetchPage = useCallback(
     async (before: number | null) => {
-      setState({ loading: true, error: null });
-      try {
-        const page = await api.get<{ entries: AuditEntry[]; nextBefore: number | null }>('/audit', {
-          target,
-          limit: PAGE,
-          before,
-        });
-        setEntries((e) => (before === null ? page.entries : [...e, ...page.entries]));
-        setNextBefore(page.nextBefore);
-        setState({ loading: false, error: null });
-      } catch (err) {
-        setState({ loading: false, error: err });
-      }
+      const page = await api.get<{ entries: AuditEntry[]; nextBefore: number | null }>('/audit', {
+        target,
+        limit: PAGE,
+        before,
+      });
+      return { items: page.entries, nextBefore: page.nextBefore };
     },
     [target],
   );
-  useEffect(() => {
-    void load(null);
-  }, [load, changed]);
+  const { items: entries, nextBefore, state, load } = usePagesBefore(fetchPage, changed);
 
   return (
     <Panel title="Audit entries of this incident">

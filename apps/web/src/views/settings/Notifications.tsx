@@ -2,7 +2,7 @@
 // role; the events each hears, a Test button that says what the receiver answered, and every
 // delivery with its attempts, error and next try. The server decides who may change what: a
 // person their own channels, an admin every channel; role channels are read-only to the rest.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { api, errorMessage, fieldErrors } from '../../api/client';
 import {
   DELIVERY_STATUSES,
@@ -15,6 +15,7 @@ import {
 import type { Me } from '../../api/types';
 import { Badge, Empty, ErrorBox, Loading, Notice, Panel, Time } from '../../components/ui';
 import { useResource } from '../../lib/useResource';
+import { usePagesBefore } from '../../lib/usePagesBefore';
 import { useMe } from '../../session';
 import { Field } from './Field';
 import { SecretOnce } from './SecretOnce';
@@ -500,34 +501,18 @@ const PAGE = 50;
 /** Every message through the channels the person sees, newest first, with its retries. */
 function Deliveries({ tick }: { tick: number }) {
   const [status, setStatus] = useState<DeliveryStatus | null>(null);
-  const [rows, setRows] = useState<Delivery[]>([]);
-  const [more, setMore] = useState(false);
-  const [state, setState] = useState<{ loading: boolean; error: unknown }>({
-    loading: true,
-    error: null,
-  });
-
-  const load = useCallback(
+  const fetchPage = useCallback(
     async (before: number | null) => {
-      setState({ loading: true, error: null });
-      try {
-        const page = await api.get<Delivery[]>('/notifications/deliveries', {
-          limit: PAGE,
-          status,
-          before,
-        });
-        setRows((r) => (before === null ? page : [...r, ...page]));
-        setMore(page.length === PAGE);
-        setState({ loading: false, error: null });
-      } catch (err) {
-        setState({ loading: false, error: err });
-      }
+      const page = await api.get<Delivery[]>('/notifications/deliveries', {
+        limit: PAGE,
+        status,
+        before,
+      });
+      return { items: page, nextBefore: page.length === PAGE ? page.at(-1)!.seq : null };
     },
     [status],
   );
-  useEffect(() => {
-    void load(null);
-  }, [load, tick]);
+  const { items: rows, nextBefore, state, load } = usePagesBefore(fetchPage, tick);
 
   return (
     <Panel
@@ -611,12 +596,12 @@ function Deliveries({ tick }: { tick: number }) {
               ))}
             </tbody>
           </table>
-          {more && (
+          {nextBefore !== null && (
             <button
               type="button"
               className="btn"
               disabled={state.loading}
-              onClick={() => void load(rows.at(-1)!.seq)}
+              onClick={() => void load(nextBefore)}
             >
               Load older deliveries
             </button>
