@@ -105,6 +105,9 @@ describe('alerts carry the asset they concern', () => {
     const plc = list.find((a) => a.asset?.name === 'PLC pumping station 3')!;
     const bench = list.find((a) => a.asset?.name === 'Lab PLC bench')!;
     expect(plc).toMatchObject({ level: 'medium', severity: 'high', asset: { criticality: 5 } });
+    // The sensor that forwarded the log is no party to it: the alert names the event's own source
+    // and no host, so a playbook cannot block the sensor, nor group every attack it saw as one.
+    expect(plc).toMatchObject({ sourceIp: '10.50.0.7', hostName: null });
     expect(bench).toMatchObject({ level: 'medium', severity: 'low', asset: { criticality: 1 } });
 
     // the water department's owner sees the alert on their PLC, and only that

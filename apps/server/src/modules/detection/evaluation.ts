@@ -156,7 +156,7 @@ export class EventEvaluator {
           level: 'high',
           logsource: e.logsource,
           tags: [],
-          dedupeKey: `indicator|${ind.id}|${who.sourceIp ?? ''}|${who.hostName ?? ''}`,
+          dedupeKey: `indicator|${ind.id}|${raisedBy(who, e)}`,
           groupFields: { indicator: ind.value, field: found.field },
           seenAt: e.eventTime,
           ...who,
@@ -222,7 +222,7 @@ export class EventEvaluator {
       level,
       logsource: e.logsource,
       tags: m.tags,
-      dedupeKey: `${ruleId}|${who.sourceIp ?? ''}|${who.hostName ?? ''}`,
+      dedupeKey: `${ruleId}|${raisedBy(who, e)}`,
       groupFields: { 'source.ip': who.sourceIp, 'host.name': who.hostName },
       seenAt: e.eventTime,
       ...who,
@@ -236,11 +236,32 @@ export class EventEvaluator {
 function whoOf(e: FeedEvent) {
   const f = e.fields;
   return {
-    sourceIp: text(first(f['source.ip'])) ?? e.sourceIp,
-    hostName: text(first(f['host.name'])),
+    // The address the event names as its source, never the sender's: a sender may be a log
+    // collector relaying a whole network, whose address must neither be blocked by a playbook
+    // nor gather unrelated attacks into one incident.
+    sourceIp: text(first(f['source.ip'])),
+    hostName: namedHost(e),
     sourceName: e.sourceName,
     userName: text(first(f['user.name'])),
   };
+}
+
+/**
+ * The host the message names as its own. Ingest fills in the sender's address where a message
+ * names none (as an RFC 3164 relay does); that is the network sensor or log collector for every
+ * event it forwards, not a host the alert is about.
+ */
+function namedHost(e: FeedEvent): string | null {
+  const host = text(first(e.fields['host.name']));
+  return host !== null && host !== e.sourceIp ? host : null;
+}
+
+/**
+ * Whose alert it is, for de-duplication: source address, host and sender, so two devices logging
+ * the same finding about themselves keep an alert each.
+ */
+function raisedBy(who: ReturnType<typeof whoOf>, e: FeedEvent): string {
+  return `${who.sourceIp ?? ''}|${who.hostName ?? ''}|${e.sourceIp ?? ''}`;
 }
 
 /**
