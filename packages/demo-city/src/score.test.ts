@@ -188,6 +188,20 @@ describe('scoring a drill', () => {
       ]),
     ).toMatchObject({ status: 'split', incidents: ['INC-2026-0001', 'INC-2026-0002'] });
     expect(score([])).toMatchObject({ status: 'missed', timeToIncidentMs: null });
+    // an incident an earlier attack of the drill is in: merged, not detected
+    expect(
+      scoreScenario(run, {
+        startMs: START,
+        alerts,
+        loadedRules: loaded,
+        incidents: [incident({})],
+        earlierIncidents: new Map([['INC-2026-0001', 'water-plc-modbus']]),
+      }).incidents[0],
+    ).toMatchObject({
+      status: 'merged',
+      incidents: ['INC-2026-0001'],
+      problems: ['INC-2026-0001 holds the water-plc-modbus attack too: one incident per attack'],
+    });
     expect(score([incident({ certInType: null })]).problems).toEqual([
       'INC-2026-0001 is not classified for CERT-In yet; the ground truth says unauthorised-access',
     ]);

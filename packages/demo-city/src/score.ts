@@ -66,10 +66,11 @@ export interface ExpectationScore {
 
 /**
  * detected: one incident holds every alert the expectation names; split: they are spread over
- * several; missed: no incident holds any; not-checked: the server has no incidents, or the alerts
- * themselves were missed.
+ * several; merged: the incident holding them is one an earlier attack of the drill is in too
+ * (one incident per attack, not one for everything); missed: no incident holds any; not-checked:
+ * the server has no incidents, or the alerts themselves were missed.
  */
-export type IncidentStatus = 'detected' | 'split' | 'missed' | 'not-checked';
+export type IncidentStatus = 'detected' | 'split' | 'merged' | 'missed' | 'not-checked';
 
 export interface IncidentScore {
   key: string;
@@ -120,6 +121,8 @@ export function scoreScenario(
     alerts: readonly ObservedAlert[];
     loadedRules: ReadonlySet<string> | null;
     incidents: readonly ObservedIncident[] | null;
+    /** incidents earlier scenarios of the same drill were found in, by number, with the scenario */
+    earlierIncidents?: ReadonlyMap<string, string>;
   },
 ): ScenarioScore {
   const claimed = new Set<string>();
@@ -179,7 +182,13 @@ export function scoreScenario(
     unexpectedHigh: unexpected.filter((a) => HIGH.has(a.severity)),
     unexpectedOther: unexpected.filter((a) => !HIGH.has(a.severity)),
     incidents: (run.expectedIncidents ?? []).map((i) =>
-      scoreIncident(i, byKey, observed.incidents, observed.startMs),
+      scoreIncident(
+        i,
+        byKey,
+        observed.incidents,
+        observed.startMs,
+        observed.earlierIncidents ?? new Map(),
+      ),
     ),
   };
 }
@@ -194,6 +203,7 @@ function scoreIncident(
   byKey: ReadonlyMap<string, ObservedAlert[]>,
   incidents: readonly ObservedIncident[] | null,
   startMs: number,
+  earlier: ReadonlyMap<string, string>,
 ): IncidentScore {
   const base = { key: expected.key, summary: expected.summary };
   const alerts = expected.alerts.flatMap((k) => byKey.get(k) ?? []);
@@ -206,6 +216,9 @@ function scoreIncident(
   const whole = holding.find((i) => alertIds.every((id) => i.alertIds.includes(id)));
   const problems: string[] = [];
   const judged = whole ?? holding[0]!;
+  const mergedWith = earlier.get(judged.number);
+  if (mergedWith !== undefined)
+    problems.push(`${judged.number} holds the ${mergedWith} attack too: one incident per attack`);
   if (expected.certInType !== undefined && judged.certInType !== expected.certInType)
     problems.push(
       judged.certInType === null
@@ -219,7 +232,7 @@ function scoreIncident(
     .reduce((a, b) => (b.seenAtMs < a.seenAtMs ? b : a));
   return {
     ...base,
-    status: whole ? 'detected' : 'split',
+    status: mergedWith !== undefined ? 'merged' : whole ? 'detected' : 'split',
     incidents: holding.map((i) => i.number),
     timeToIncidentMs: Math.max(
       0,

@@ -23,6 +23,7 @@ const MARK = {
   detected: '✔',
   partial: '◐',
   split: '◐',
+  merged: '✘',
   missed: '✘',
   'not-loaded': '·',
 } as const;
@@ -58,7 +59,9 @@ function printScore(s: ScenarioScore): void {
         ? `incident ${i.incidents[0]} after ${seconds(i.timeToIncidentMs)}`
         : i.status === 'split'
           ? `split over incidents ${i.incidents.join(', ')}`
-          : 'no incident holds its alerts';
+          : i.status === 'merged'
+            ? `in ${i.incidents.join(', ')} with an earlier attack`
+            : 'no incident holds its alerts';
     process.stdout.write(`  ${MARK[i.status]} ${i.summary} — ${what}\n`);
     for (const p of i.problems) process.stdout.write(`      ${p}\n`);
   }

@@ -424,6 +424,8 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
     incidentsChecked: false,
     scenarios: [],
   };
+  // Each attack must make an incident of its own: one an earlier attack is in counts as merged.
+  const earlierIncidents = new Map<string, string>();
   try {
     for (const [index, scenario] of options.scenarios.entries()) {
       const run = scenario.build(options.city, options.seed + index);
@@ -442,8 +444,11 @@ export async function runDrill(options: DrillOptions): Promise<DrillReport> {
         options,
         tcpPort,
         udpPort,
+        earlierIncidents,
       );
       if (score.incidents.some((i) => i.status !== 'not-checked')) report.incidentsChecked = true;
+      for (const i of score.incidents)
+        if (i.status === 'detected') earlierIncidents.set(i.incidents[0]!, run.name);
       report.scenarios.push(score);
       options.onProgress?.({ type: 'scored', score });
     }
@@ -462,6 +467,7 @@ async function drillOne(
   options: DrillOptions,
   tcpPort: number,
   udpPort: number,
+  earlierIncidents: ReadonlyMap<string, string>,
 ): Promise<ScenarioScore> {
   if (run.indicators.length > 0) {
     const r = await api.call<{ message?: string }>(
@@ -511,6 +517,7 @@ async function drillOne(
     alerts: watcher.since(startMs),
     loadedRules: loaded,
     incidents: held,
+    earlierIncidents,
   });
   let score = scoreScenario(run, observe(null));
   while (
