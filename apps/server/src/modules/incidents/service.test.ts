@@ -240,7 +240,6 @@ describe('what playbooks use', () => {
 });
 
 describe('opening incidents by itself (incidents.autoOpen.minSeverity)', () => {
-  const at = (minutes: number) => new Date(T0 + minutes * 60_000).toISOString();
   let n = 0;
 
   /** Records one alert on the asset (or from the address) and hands it to the stream. */
