@@ -126,6 +126,22 @@ describe.skipIf(missing !== null && !process.env.CI)(
       console.log(`asset screenshots: ${screenshotDir}`);
     });
 
+    it('shows the riskiest assets on the overview, with the city services their loss takes down', async () => {
+      const { page, errors } = await asAnalyst();
+      await navLink(page, 'Overview').click();
+      const services = page.getByRole('table', { name: 'Services at risk' });
+      await expect
+        .poll(() => services.getByRole('row').filter({ hasText: 'Water supply' }).textContent())
+        .toContain('scada-water-01');
+      await page
+        .getByRole('table', { name: 'Riskiest assets' })
+        .getByRole('link')
+        .first()
+        .waitFor();
+      await page.screenshot({ path: join(screenshotDir, 'overview-riskiest.png'), fullPage: true });
+      expect(errors).toEqual([]);
+    });
+
     it('highlights the SCADA server’s blast radius, rings single points of failure and runs a drill', async () => {
       const { page, errors } = await asAnalyst();
       await navLink(page, 'Assets').click();

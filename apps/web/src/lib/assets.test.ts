@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { queryString } from '../api/client';
-import type { Asset, RiskEntry } from '../api/types';
+import type { Asset, CityService, RiskEntry } from '../api/types';
 import {
   DEFAULT_ASSET_FILTER,
   assetFilterFromParams,
@@ -10,6 +10,7 @@ import {
   isFiltered,
   kindLabel,
   riskIndex,
+  servicesAtRisk,
   zoneLabel,
 } from './assets';
 
@@ -139,6 +140,37 @@ describe('asset rows', () => {
     expect(index.get('a1')).toEqual({ score: 71.5, rank: 1, openAlerts: 3, maxLevel: 'high' });
     expect(index.get('a2')).toEqual({ score: 10, rank: 2, openAlerts: 0, maxLevel: null });
     expect(index.get('a3')).toBeUndefined();
+  });
+
+  it('lists the services the riskiest assets would take down, most citizens first', () => {
+    const service = (id: string, name: string, citizenImpact: number) =>
+      ({ id, name, citizenImpact }) as CityService;
+    const services = new Map([
+      ['water', service('water', 'Water supply', 5)],
+      ['ptax', service('ptax', 'Property tax', 3)],
+    ]);
+    const entry = (id: string, score: number, servicesDown: string[]): RiskEntry => ({
+      rank: 0,
+      id,
+      name: id,
+      score,
+      components: {} as RiskEntry['components'],
+      servicesDown,
+      openAlerts: null,
+    });
+    const atRisk = servicesAtRisk(
+      [
+        entry('ptax-db', 80, ['ptax']),
+        entry('core-switch', 60, ['water', 'ptax', 'retired-service']),
+        entry('scada-01', 70, ['water']),
+        entry('lab-pc', 5, []),
+      ],
+      services,
+    );
+    expect(atRisk.map((s) => [s.service.name, s.assets.map((a) => a.name)])).toEqual([
+      ['Water supply', ['scada-01', 'core-switch']],
+      ['Property tax', ['ptax-db', 'core-switch']],
+    ]);
   });
 
   it('writes kinds and zones as people read them', () => {

@@ -1,7 +1,7 @@
 // The asset table's filter lives in the page's address (?q=…&kind=camera&zone=ot&status=discovered),
 // so a filtered register can be bookmarked; the server does the filtering (GET /api/v1/assets).
 import type { Query } from '../api/client';
-import type { Asset, RiskEntry } from '../api/types';
+import type { Asset, CityService, RiskEntry } from '../api/types';
 
 export type StatusChoice = 'current' | 'discovered' | 'active' | 'retired' | 'all';
 
@@ -145,6 +145,36 @@ export function riskIndex(entries: readonly RiskEntry[]): Map<string, RiskOf> {
         maxLevel: e.openAlerts?.maxLevel ?? null,
       },
     ]),
+  );
+}
+
+/** A city service the riskiest assets would take down, with those assets (riskiest first). */
+export interface ServiceAtRisk {
+  service: CityService;
+  assets: { id: string; name: string; score: number }[];
+}
+
+/**
+ * The city services that the loss of one of the riskiest assets alone would take down, most
+ * citizens affected first (then the riskiest asset behind them): what a CISO protects first.
+ */
+export function servicesAtRisk(
+  entries: readonly RiskEntry[],
+  services: ReadonlyMap<string, CityService>,
+): ServiceAtRisk[] {
+  const byService = new Map<string, ServiceAtRisk>();
+  for (const e of entries)
+    for (const id of e.servicesDown) {
+      const service = services.get(id);
+      if (!service) continue;
+      const at = byService.get(id) ?? { service, assets: [] };
+      at.assets.push({ id: e.id, name: e.name, score: e.score });
+      byService.set(id, at);
+    }
+  const top = (s: ServiceAtRisk) => Math.max(...s.assets.map((a) => a.score));
+  for (const s of byService.values()) s.assets.sort((a, b) => b.score - a.score);
+  return [...byService.values()].sort(
+    (a, b) => b.service.citizenImpact - a.service.citizenImpact || top(b) - top(a),
   );
 }
 

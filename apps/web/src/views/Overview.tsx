@@ -7,6 +7,7 @@ import {
   type Alert,
   type AlertSummary,
   type IngestStats,
+  type RiskEntry,
   type Rule,
   type Source,
   type TopValues,
@@ -17,12 +18,14 @@ import type { ChartOption } from '../components/Chart';
 import { categoryAxis, countAxis } from '../components/chartTheme';
 import { Badge, Empty, ErrorBox, Loading, Notice, Panel, num } from '../components/ui';
 import { alertTrend } from '../lib/alerts';
+import { servicesAtRisk } from '../lib/assets';
 import { Link, navigate } from '../lib/router';
 import { formatAgo } from '../lib/time';
 import { useResource, type Resource } from '../lib/useResource';
 import { useAlertUpdates } from '../stream';
 import type { IncidentList } from '../api/incidents';
 import { byUrgency } from '../lib/incidents';
+import { useServices } from './assets/common';
 import { Clocks } from './incidents/Clocks';
 import './incidents/incidents.css';
 import type { ColumnDef } from '@tanstack/react-table';
@@ -45,10 +48,110 @@ export function Overview() {
         <OpenAlerts summary={summary} />
         <DetectionStatus summary={summary} />
         <AlertTrend />
+        <Riskiest />
         <IngestHealth />
         <Coverage />
       </div>
     </div>
+  );
+}
+
+/** Assets ranked by GET /impact/risk, and whom the riskiest assets' loss would hurt. */
+const RISKIEST_SHOWN = 6;
+
+/**
+ * The riskiest assets (criticality, exposure, personal data, open alerts, what they take down)
+ * and the city services the loss of one of them alone would take down, most citizens first.
+ */
+function Riskiest() {
+  const risk = useResource('overview-risk', (signal) =>
+    api.get<RiskEntry[]>('/impact/risk', { limit: 50 }, signal),
+  );
+  const services = useServices();
+  useRefresh(risk.reload, 60_000, true);
+  const atRisk = useMemo(
+    () => servicesAtRisk(risk.data ?? [], services.byId),
+    [risk.data, services.byId],
+  );
+  const error = risk.error ?? services.error;
+  return (
+    <Panel
+      title="Riskiest assets and the services they hold up"
+      className="riskiest"
+      actions={<Link to="/assets">Assets →</Link>}
+    >
+      {error ? (
+        <ErrorBox
+          error={error}
+          onRetry={() => {
+            risk.reload();
+            services.reload();
+          }}
+        />
+      ) : !risk.data || !services.data ? (
+        <Loading />
+      ) : risk.data.length === 0 ? (
+        <Empty>No assets registered yet: import the city's register under Assets.</Empty>
+      ) : (
+        <div className="riskiest-columns">
+          <table className="simple" aria-label="Riskiest assets">
+            <thead>
+              <tr>
+                <th>Asset</th>
+                <th>Risk</th>
+                <th>Why</th>
+              </tr>
+            </thead>
+            <tbody>
+              {risk.data.slice(0, RISKIEST_SHOWN).map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    <Link to={`/assets/${encodeURIComponent(e.id)}`}>{e.name}</Link>
+                  </td>
+                  <td className="num">{Math.round(e.score)}</td>
+                  <td className="small muted">
+                    {Object.values(e.components)
+                      .filter((c) => c.points > 0)
+                      .sort((a, b) => b.points - a.points)
+                      .slice(0, 2)
+                      .map((c) => c.detail)
+                      .join('; ')}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {atRisk.length === 0 ? (
+            <Empty>No single asset among the riskiest takes a city service down.</Empty>
+          ) : (
+            <table className="simple" aria-label="Services at risk">
+              <thead>
+                <tr>
+                  <th>City service</th>
+                  <th>Citizen impact</th>
+                  <th>Down if one of these is lost</th>
+                </tr>
+              </thead>
+              <tbody>
+                {atRisk.slice(0, RISKIEST_SHOWN).map((s) => (
+                  <tr key={s.service.id}>
+                    <td>{s.service.name}</td>
+                    <td className="num">{s.service.citizenImpact}</td>
+                    <td className="small">
+                      {s.assets
+                        .slice(0, 3)
+                        .map((a) => a.name)
+                        .join(', ')}
+                      {s.assets.length > 3 && ` and ${s.assets.length - 3} more`}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
+    </Panel>
   );
 }
 
