@@ -122,6 +122,14 @@ describe.skipIf(missing !== null && !process.env.CI)(
       await api('POST', '/api/v1/rules', { yaml: LIVE_RULE_YAML, name: 'e2e-live.yml' });
       await api('POST', '/api/v1/rules', { yaml: SWITCH_RULE_YAML, name: 'e2e-switch.yml' });
       await api('POST', '/api/v1/sources', { name: 'fw-core-1', matchIp: '10.1.0.1' });
+      await api('POST', '/api/v1/assets', {
+        name: 'nvr-ward12',
+        kind: 'nvr_vms',
+        zone: 'iot',
+        criticality: 4,
+        hostnames: ['nvr-ward12'],
+      });
+      await server.assets.directory.refresh({ force: true });
       await api('POST', '/api/v1/indicators', { value: '203.0.113.7', source: 'cert-in' });
       browser = await launch();
     }, 120_000);
@@ -215,6 +223,15 @@ describe.skipIf(missing !== null && !process.env.CI)(
       expect(await page.evaluate(() => 'e2eSamePage' in window)).toBe(true); // no reload
       const [alert] = await api('GET', `/api/v1/alerts?rule=${LIVE_RULE.id}`);
       expect(alert.status).toBe('new');
+      // The alert names the registered asset it concerns, and the list groups by it.
+      await row.getByText('nvr-ward12').first().waitFor();
+      await page.getByLabel('Group by asset').check();
+      await page
+        .getByRole('row')
+        .filter({ hasText: /nvr-ward12\s*1 alert/ })
+        .waitFor();
+      await page.getByLabel('Group by asset').uncheck();
+      await row.waitFor();
 
       await page.keyboard.press('j');
       await expect.poll(() => row.getAttribute('aria-selected')).toBe('true');
@@ -225,6 +242,7 @@ describe.skipIf(missing !== null && !process.env.CI)(
       await page.keyboard.press('Enter');
       const detail = page.getByRole('complementary', { name: 'Alert detail' });
       await detail.getByText('e2e-camera-17 login failed for user admin').first().waitFor();
+      await detail.getByRole('link', { name: 'nvr-ward12' }).waitFor();
 
       await page.keyboard.press('f');
       const dialog = page.getByRole('dialog', { name: 'Close as false positive' });

@@ -19,6 +19,16 @@ export interface LogSource {
 export type AlertStatus = 'new' | 'acknowledged' | 'closed';
 export type Resolution = 'true_positive' | 'false_positive';
 
+/** The registered asset an alert concerns, as the register described it when the alert opened. */
+export interface AlertAsset {
+  id: string;
+  name: string;
+  criticality: number | null;
+  zone: string | null;
+  ownerId: string | null;
+  ownerName: string | null;
+}
+
 export interface Alert {
   id: string;
   seq: number;
@@ -27,6 +37,9 @@ export interface Alert {
   ruleId: string;
   ruleTitle: string;
   level: string;
+  /** the level weighed by the asset's criticality */
+  severity: string;
+  asset: AlertAsset | null;
   logsource: LogSource;
   tags: string[];
   groupFields: Record<string, unknown>;

@@ -12,6 +12,8 @@ function alert(over: Partial<Alert>): Alert {
     ruleId: 'r1',
     ruleTitle: 'SSH Brute Force Against a City Server',
     level: 'high',
+    severity: 'high',
+    asset: null,
     logsource: {},
     tags: [],
     groupFields: {},

@@ -14,6 +14,7 @@ import {
 } from '../../components/ui';
 import { Link } from '../../lib/router';
 import { useResource } from '../../lib/useResource';
+import { CritBadge } from '../assets/common';
 import { StatusBadge } from './status';
 
 export function AlertDetail({
@@ -123,11 +124,37 @@ export function AlertDetail({
           </dd>
         </div>
         <div>
-          <dt>Source</dt>
+          <dt>Asset</dt>
           <dd>
-            {alert.sourceName ?? '—'}
-            {alert.sourceIp && alert.sourceIp !== alert.sourceName ? ` (${alert.sourceIp})` : ''}
+            {alert.asset ? (
+              <>
+                <Link to={`/assets/${encodeURIComponent(alert.asset.id)}`}>{alert.asset.name}</Link>{' '}
+                <CritBadge value={alert.asset.criticality} />
+                {alert.asset.ownerName && (
+                  <span className="muted small"> · {alert.asset.ownerName}</span>
+                )}
+              </>
+            ) : (
+              <span className="muted">no registered asset</span>
+            )}
           </dd>
+        </div>
+        <div>
+          <dt>Severity</dt>
+          <dd>
+            <LevelBadge level={alert.severity} />
+            {alert.severity !== alert.level && (
+              <span className="muted small"> rule level {alert.level}, weighed by criticality</span>
+            )}
+          </dd>
+        </div>
+        <div>
+          <dt>Source address</dt>
+          <dd>{alert.sourceIp ?? '—'}</dd>
+        </div>
+        <div>
+          <dt>Sent by</dt>
+          <dd>{alert.sourceName ?? '—'}</dd>
         </div>
         <div>
           <dt>Host</dt>

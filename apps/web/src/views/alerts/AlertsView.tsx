@@ -26,11 +26,22 @@ import { AlertDetail } from './AlertDetail';
 import { StatusBadge, statusText } from './status';
 import { CloseDialog, ShortcutHelp } from './dialogs';
 import { IncidentDialog } from './IncidentDialog';
+import { CritBadge } from '../assets/common';
 import { filterFromParams, filterToParams } from './filter';
 import { useAlertList } from './useAlertList';
 import './alerts.css';
 
-const BY_RULE = ['rule'];
+/** How the list may be grouped (`?group=`), and the column each groups by. */
+const GROUPINGS = { rule: ['rule'], asset: ['asset'] } as const;
+type Grouping = keyof typeof GROUPINGS;
+const groupingOf = (value: string | null): Grouping | null =>
+  value === 'rule' || value === 'asset' ? value : null;
+/** `g` goes from no grouping to by rule, by asset, and back. */
+const NEXT_GROUPING: Record<Grouping | 'none', Grouping | undefined> = {
+  none: 'rule',
+  rule: 'asset',
+  asset: undefined,
+};
 /** columns left out while an alert is open beside the list */
 const NARROW_HIDDEN = ['source', 'host', 'user'];
 
@@ -95,6 +106,18 @@ const columns: ColumnDef<Alert>[] = [
         {row.original.ruleTitle}
       </span>
     ),
+  },
+  {
+    id: 'asset',
+    header: 'Asset',
+    accessorFn: (a) => a.asset?.name ?? '',
+    meta: { width: 'minmax(8rem, 1fr)' },
+    cell: ({ row }) =>
+      row.original.asset ? (
+        <span className="cell-title" title={row.original.asset.name}>
+          {row.original.asset.name} <CritBadge value={row.original.asset.criticality} />
+        </span>
+      ) : null,
   },
   {
     id: 'status',
@@ -168,7 +191,7 @@ export function AlertsView() {
   const mayWork = can.work(me.role);
   const { params } = useLocation();
   const filter = useMemo(() => filterFromParams(params), [params]);
-  const grouped = params.get('group') === 'rule';
+  const grouping = groupingOf(params.get('group'));
   const openId = params.get('open');
   const list = useAlertList(filter);
   const { status: streamStatus } = useAlertStream();
@@ -320,7 +343,7 @@ export function AlertsView() {
           setHelp((h) => !h);
           break;
         case 'g':
-          setParams({ group: grouped ? undefined : 'rule' }, { replace: true });
+          setParams({ group: NEXT_GROUPING[grouping ?? 'none'] }, { replace: true });
           break;
         case 'a':
           if (mayWork && many) void actOnChosen(chosen, 'acknowledged');
@@ -345,7 +368,7 @@ export function AlertsView() {
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [selectedId, openId, help, grouped, mayWork, act, actOnChosen, chosen, choice, open]);
+  }, [selectedId, openId, help, grouping, mayWork, act, actOnChosen, chosen, choice, open]);
 
   const onRowsChange = useCallback((r: Row<Alert>[]) => {
     rows.current = r;
@@ -362,7 +385,9 @@ export function AlertsView() {
       <span className="group-row">
         <span aria-hidden="true">{row.getIsExpanded() ? '▾' : '▸'}</span>
         <LevelBadge level={top.level} />
-        <strong>{top.ruleTitle}</strong>
+        <strong>
+          {grouping === 'asset' ? (top.asset?.name ?? 'No registered asset') : top.ruleTitle}
+        </strong>
         <span className="muted">
           {alerts.length} alert{alerts.length === 1 ? '' : 's'} · {num(hits)} hits · last{' '}
           {formatAgo(latest.lastSeen)}
@@ -445,14 +470,18 @@ export function AlertsView() {
         <button type="submit" className="btn">
           Filter
         </button>
-        <label className="chip">
-          <input
-            type="checkbox"
-            checked={grouped}
-            onChange={() => setParams({ group: grouped ? undefined : 'rule' }, { replace: true })}
-          />
-          Group by rule
-        </label>
+        {(['rule', 'asset'] as const).map((g) => (
+          <label key={g} className="chip">
+            <input
+              type="checkbox"
+              checked={grouping === g}
+              onChange={() =>
+                setParams({ group: grouping === g ? undefined : g }, { replace: true })
+              }
+            />
+            Group by {g}
+          </label>
+        ))}
         {filter.rule && (
           <span className="chip on">
             Rule: {list.alerts[0]?.ruleTitle ?? filter.rule}
@@ -531,7 +560,7 @@ export function AlertsView() {
                     setSelectedId(a.id);
                     open(a.id);
                   }}
-                  grouping={grouped ? BY_RULE : undefined}
+                  grouping={grouping ? [...GROUPINGS[grouping]] : undefined}
                   hidden={opened ? NARROW_HIDDEN : undefined}
                   renderGroup={renderGroup}
                   scrollToIndex={scrollTo}

@@ -75,7 +75,7 @@ const NAV_KEYS: [string, string][] = [
   ['Enter', 'open the alert (or a rule group)'],
   ['Esc', 'close the alert'],
   ['/', 'filter by rule title'],
-  ['g', 'group by rule on/off'],
+  ['g', 'group by rule, then by asset, then not'],
   ['?', 'this help'],
 ];
 const WORK_KEYS: [string, string][] = [
