@@ -370,6 +370,8 @@ describe.skipIf(missing !== null && !process.env.CI)(
     it('switches a rule off with a reason in the rules view', async () => {
       const { page, errors } = await asAnalyst();
       await navLink(page, 'Rules').click();
+      // Each rule's cost once detection has timed it (GET /rules/cost, tested with the server).
+      await page.getByRole('columnheader', { name: 'Cost' }).waitFor();
       // The city rules fill the first screen: find it as an analyst would, by its title.
       await page.getByPlaceholder('Text in the title, id or description').fill(SWITCH_RULE.title);
       await page.getByRole('button', { name: 'Filter', exact: true }).click();
