@@ -2,6 +2,7 @@
 // settings as the API answers them (see /api/docs on a running server), and the two requests
 // the JSON client does not make: a raw file upload and a download.
 import { ApiError, SESSION_LOST } from './client';
+import type { AlertAsset } from './types';
 
 export const INCIDENT_STATUSES = [
   'new',
@@ -89,14 +90,7 @@ export interface IncidentAlert {
   hostName: string | null;
   userName: string | null;
   eventSeqs: number[];
-  asset: {
-    id: string;
-    name: string;
-    criticality: number | null;
-    zone: string | null;
-    ownerId: string | null;
-    ownerName: string | null;
-  } | null;
+  asset: AlertAsset | null;
   attachedAt: string;
   attachedBy: string;
 }

@@ -12,6 +12,32 @@ export function Loading({ what = 'Loading' }: { what?: string }) {
   );
 }
 
+/** The button under a list read newest first, while an older page is left (usePagesBefore). */
+export function LoadOlder({
+  pages,
+  children,
+}: {
+  pages: {
+    nextBefore: number | null;
+    state: { loading: boolean };
+    load: (before: number) => unknown;
+  };
+  children: ReactNode;
+}) {
+  const { nextBefore } = pages;
+  if (nextBefore === null) return null;
+  return (
+    <button
+      type="button"
+      className="btn"
+      disabled={pages.state.loading}
+      onClick={() => void pages.load(nextBefore)}
+    >
+      {children}
+    </button>
+  );
+}
+
 export function Empty({ children }: { children: ReactNode }) {
   return <div className="state state-empty">{children}</div>;
 }

@@ -4,7 +4,17 @@ import { useCallback, useMemo, useState } from 'react';
 import { api } from '../api/client';
 import type { AuditEntry, AuditVerify } from '../api/types';
 import { DataTable } from '../components/DataTable';
-import { Badge, Empty, ErrorBox, Loading, Notice, Panel, Time, num } from '../components/ui';
+import {
+  Badge,
+  Empty,
+  ErrorBox,
+  Loading,
+  LoadOlder,
+  Notice,
+  Panel,
+  Time,
+  num,
+} from '../components/ui';
 import { useResource } from '../lib/useResource';
 import { usePagesBefore } from '../lib/usePagesBefore';
 
@@ -138,7 +148,8 @@ function AuditList() {
     },
     [filter],
   );
-  const { items: entries, nextBefore, state, load } = usePagesBefore(fetchPage);
+  const pages = usePagesBefore(fetchPage);
+  const { items: entries, state, load } = pages;
 
   const rows = useMemo(() => entries, [entries]);
   return (
@@ -205,16 +216,7 @@ function AuditList() {
             onSelect={(e) => setSelected((s) => (s?.seq === e.seq ? null : e))}
             empty={<Empty>No entries match.</Empty>}
           />
-          {nextBefore !== null && (
-            <button
-              type="button"
-              className="btn"
-              disabled={state.loading}
-              onClick={() => void load(nextBefore)}
-            >
-              Load older entries
-            </button>
-          )}
+          <LoadOlder pages={pages}>Load older entries</LoadOlder>
           {selected && (
             <section className="panel">
               <h3>

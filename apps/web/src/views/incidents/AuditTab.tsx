@@ -4,7 +4,7 @@
 import { useCallback } from 'react';
 import { api } from '../../api/client';
 import type { AuditEntry } from '../../api/types';
-import { Badge, Empty, ErrorBox, Loading, Panel, Time } from '../../components/ui';
+import { Badge, Empty, ErrorBox, Loading, LoadOlder, Panel, Time } from '../../components/ui';
 import { usePagesBefore } from '../../lib/usePagesBefore';
 import type { Mutations } from './IncidentDetail';
 
@@ -37,7 +37,8 @@ export function AuditTab({ m }: { m: Mutations }) {
     },
     [target],
   );
-  const { items: entries, nextBefore, state, load } = usePagesBefore(fetchPage, changed);
+  const pages = usePagesBefore(fetchPage, changed);
+  const { items: entries, state, load } = pages;
 
   return (
     <Panel title="Audit entries of this incident">
@@ -86,16 +87,7 @@ export function AuditTab({ m }: { m: Mutations }) {
               ))}
             </tbody>
           </table>
-          {nextBefore !== null && (
-            <button
-              type="button"
-              className="btn"
-              disabled={state.loading}
-              onClick={() => void load(nextBefore)}
-            >
-              Load older entries
-            </button>
-          )}
+          <LoadOlder pages={pages}>Load older entries</LoadOlder>
         </>
       )}
     </Panel>

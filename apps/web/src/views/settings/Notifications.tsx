@@ -13,7 +13,16 @@ import {
   type NotificationEventInfo,
 } from '../../api/incidents';
 import type { Me } from '../../api/types';
-import { Badge, Empty, ErrorBox, Loading, Notice, Panel, Time } from '../../components/ui';
+import {
+  Badge,
+  Empty,
+  ErrorBox,
+  Loading,
+  LoadOlder,
+  Notice,
+  Panel,
+  Time,
+} from '../../components/ui';
 import { useResource } from '../../lib/useResource';
 import { usePagesBefore } from '../../lib/usePagesBefore';
 import { useMe } from '../../session';
@@ -512,7 +521,8 @@ function Deliveries({ tick }: { tick: number }) {
     },
     [status],
   );
-  const { items: rows, nextBefore, state, load } = usePagesBefore(fetchPage, tick);
+  const pages = usePagesBefore(fetchPage, tick);
+  const { items: rows, state, load } = pages;
 
   return (
     <Panel
@@ -596,16 +606,7 @@ function Deliveries({ tick }: { tick: number }) {
               ))}
             </tbody>
           </table>
-          {nextBefore !== null && (
-            <button
-              type="button"
-              className="btn"
-              disabled={state.loading}
-              onClick={() => void load(nextBefore)}
-            >
-              Load older deliveries
-            </button>
-          )}
+          <LoadOlder pages={pages}>Load older deliveries</LoadOlder>
         </>
       )}
     </Panel>
