@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -97,5 +97,73 @@ describe('SQLite store', () => {
 
     await sql`update audit_log set actor_name = 'someone' where seq = 2`.execute(store.db);
     expect(findChainBreak(await store.audit.page(0, 100))).toMatchObject({ ok: false, seq: 2 });
+  });
+});
+
+describe('WAL checkpoints with the event writer thread', () => {
+  const message = 'Failed password for root from 203.0.113.7 port 4712 ssh2 '.repeat(20);
+  const event = {
+    receivedAt: now,
+    eventTime: now,
+    listener: 'syslog-tcp',
+    parser: 'rfc3164',
+    sourceIp: '10.20.0.5',
+    sourcePort: 514,
+    sourceName: null,
+    logsource: { product: 'linux', service: 'sshd' },
+    message,
+    raw: message,
+    fields: { 'user.name': 'root', 'source.ip': '203.0.113.7' },
+    flags: [],
+  };
+  const writeBatches = async (into: Store, batches: number, after?: (batch: number) => void) => {
+    for (let batch = 0; batch < batches; batch++) {
+      await into.events.writeBatch({
+        events: Array.from({ length: 200 }, () => event),
+        deadLetters: [],
+      });
+      after?.(batch);
+    }
+  };
+
+  it('a thread of its own copies committed pages into the database file while the writer goes on', async () => {
+    const path = join(dir, 'copied.db');
+    // The writer never checkpoints here: whatever reaches the database file, the checkpointer
+    // thread put there.
+    const copied = Store.open({
+      driver: 'sqlite',
+      path,
+      checkpointIntervalMs: 20,
+      walAutocheckpointPages: 1_000_000,
+    });
+    try {
+      await copied.migrate();
+      const before = statSync(path).size;
+      await writeBatches(copied, 10);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      // 2000 events of ~2.5 KB
+      expect(statSync(path).size - before).toBeGreaterThan(4 * 1024 * 1024);
+      expect(await copied.events.count()).toBe(2000);
+    } finally {
+      await copied.close();
+    }
+  });
+
+  it('keeps the WAL bounded while batches keep coming', async () => {
+    const path = join(dir, 'busy.db');
+    const busy = Store.open({ driver: 'sqlite', path, walAutocheckpointPages: 40 });
+    try {
+      await busy.migrate();
+      // Batches back to back: the WAL is never found fully copied between two of them, so only
+      // the writer's own checkpoint lets it start over. The 60 batches write some 30 MB of WAL;
+      // started over at the first commit past 40 pages of 16 KiB, the file never grows much past
+      // that and a batch or two.
+      const walSizes: number[] = [];
+      await writeBatches(busy, 60, () => walSizes.push(statSync(`${path}-wal`).size));
+      expect(await busy.events.count()).toBe(60 * 200);
+      expect(Math.max(...walSizes)).toBeLessThan(40 * 16 * 1024 + 8 * 1024 * 1024);
+    } finally {
+      await busy.close();
+    }
   });
 });
