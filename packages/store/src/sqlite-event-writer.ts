@@ -233,6 +233,8 @@ export interface WriterConnectionOptions {
    * copied all but the last moments, so this costs the writer little.
    */
   walAutocheckpointPages: number;
+  /** the writer connection's page cache (KiB) */
+  writerCacheKiB: number;
 }
 
 /** A connection of the writer or checkpointer thread. */
@@ -438,7 +440,10 @@ function runWriterThread(options: WriterConnectionOptions): void {
     }
     try {
       // Opened on the first message: the tables exist by then (migrations run before any write).
-      sqlite ??= openWriterConnection(options, options.walAutocheckpointPages);
+      if (!sqlite) {
+        sqlite = openWriterConnection(options, options.walAutocheckpointPages);
+        sqlite.pragma(`cache_size = -${options.writerCacheKiB}`);
+      }
       write ??= batchStatements(sqlite);
       if ('open' in m) {
         port.postMessage({ id: m.id, written: false } satisfies FromWriter);

@@ -100,6 +100,14 @@ const WAL_AUTOCHECKPOINT_PAGES = 10_000;
 const CHECKPOINT_INTERVAL_MS = 250;
 
 /**
+ * The writer thread's page cache. Each row goes into ten B-trees (the table, eight indexes, the
+ * full-text index); SQLite's default 2 MB holds few of their pages once the store has a million
+ * events, and every other page is read back from the file: at 800,000 events 64 MB cut the
+ * writer's CPU per row by a quarter (58 → 44 µs in batches of 2000).
+ */
+const WRITER_CACHE_KIB = 64 * 1024;
+
+/**
  * Kysely's connection to SQLite: a statement or transaction that writes takes a write turn first;
  * statements are prepared once and kept.
  */
@@ -365,6 +373,7 @@ export class Store {
           busyTimeoutMs: options.busyTimeoutMs ?? 5000,
           checkpointIntervalMs: options.checkpointIntervalMs ?? CHECKPOINT_INTERVAL_MS,
           walAutocheckpointPages: options.walAutocheckpointPages ?? WAL_AUTOCHECKPOINT_PAGES,
+          writerCacheKiB: WRITER_CACHE_KIB,
         }),
       );
     }

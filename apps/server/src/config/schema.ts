@@ -127,7 +127,11 @@ export const ConfigSchema = Type.Object(
           description: 'longer syslog messages are truncated (and flagged), never dropped',
         }),
         batchMaxEvents: Type.Integer({
-          default: 2000,
+          // Under load a batch is what queued while the last one was written. Each commit writes
+          // every index page it touched in full, and in a store of a million events nearly every
+          // row touches pages of its own; a batch of 10,000 shares them five times better than
+          // one of 2000 (sustained ingest 16k → 26k events/s at 1M events).
+          default: 10_000,
           minimum: 1,
           maximum: 100_000,
           description: 'events written per transaction at most',

@@ -27,8 +27,11 @@ export interface SyslogListeners {
   close(): Promise<void>;
 }
 
-/** A connection has at most this much read and not yet durably written … */
-const MAX_READ_BYTES = 256 * 1024;
+/**
+ * A connection has at most this much read and not yet durably written (about 4,000 city log
+ * lines): enough for a busy sender alone to fill the writer's large batches …
+ */
+const MAX_READ_BYTES = 1024 * 1024;
 /** … and at least this much (one socket read) … */
 const MIN_READ_BYTES = 64 * 1024;
 /** … while all connections together have about this much at most. */
@@ -98,8 +101,8 @@ export async function startSyslogListeners(
    * each read to be written before the next would hand the writer a few hundred messages at a time
    * and leave it idle between them. What a connection has read and not yet written is what a
    * larger receive buffer would hold: bytes the sender has handed over that are not yet stored.
-   * Connections share a budget, so however many there are, it stays bounded (64 KiB each, as
-   * before, once there are more than 256).
+   * Connections share a budget, so however many there are, it stays bounded (64 KiB each once
+   * there are more than 256).
    */
   const readLimit = () =>
     Math.max(MIN_READ_BYTES, Math.min(MAX_READ_BYTES, READ_BUDGET_BYTES / (sockets.size || 1)));
