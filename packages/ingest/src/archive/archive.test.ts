@@ -5,7 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import { ManualClock } from '@prahari/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RawArchive } from './archive.js';
-import type { ArchiveRecord } from './format.js';
+import { decodeRecordLine, encodeLines, type ArchiveRecord } from './format.js';
 
 let dir: string;
 beforeEach(() => {
@@ -149,6 +149,43 @@ describe('RawArchive append and read back', () => {
     const reopened = await RawArchive.open({ dir, clock: new ManualClock('2026-03-10T09:00:00Z') });
     expect(reopened.stats().records).toBe(1);
     await reopened.close();
+  });
+});
+
+describe('the line each record becomes', () => {
+  it('is the JSON of {t, l, ip, port, raw | raw_b64, flags}, byte for byte, when records of one read share a line start', () => {
+    const read = new Date('2026-03-10T08:00:00.000Z');
+    const sameRead = (raw: string | Buffer, extra: Partial<ArchiveRecord> = {}) => ({
+      ...record('2026-03-10T08:00:00.000Z', raw, extra),
+      receivedAt: read,
+    });
+    const records: ArchiveRecord[] = [
+      sameRead('plain "quoted" \\ back\tslash'),
+      sameRead('हिन्दी और \u0000 control'),
+      sameRead(Buffer.from([0xff, 0xfe, 0x00])),
+      sameRead('cut at the limit', { flags: ['truncated'] }),
+      sameRead('another sender', { sourceIp: '10.20.0.8' }),
+      sameRead('a port of its own', { sourcePort: 51515 }),
+      sameRead('from a file', { listener: 'file "x"', sourceIp: null, sourcePort: null }),
+      record('2026-03-10T08:00:01.000Z', 'the next read'),
+    ];
+    const lines = encodeLines(records).text.toString('utf8').split('\n');
+    expect(lines.pop()).toBe('');
+    expect(lines).toEqual(
+      records.map((r) =>
+        JSON.stringify({
+          t: r.receivedAt.toISOString(),
+          l: r.listener,
+          ip: r.sourceIp,
+          port: r.sourcePort,
+          ...(r.raw.equals(Buffer.from(r.raw.toString('utf8')))
+            ? { raw: r.raw.toString('utf8') }
+            : { raw_b64: r.raw.toString('base64') }),
+          ...(r.flags?.length && { flags: r.flags }),
+        }),
+      ),
+    );
+    expect(lines.map(decodeRecordLine)).toEqual(records.map((r) => ({ ...r, flags: r.flags })));
   });
 });
 

@@ -17,35 +17,37 @@ export interface ArchiveRecord {
   flags?: string[];
 }
 
-/** The JSON object each record becomes: one line of NDJSON in the segment. */
-interface RecordLine {
-  t: string;
-  l: string;
-  ip: string | null;
-  port: number | null;
-  raw?: string;
-  raw_b64?: string;
-  flags?: string[];
-}
-
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
 
 /**
- * Text stays readable in `zcat` output; anything that is not valid UTF-8 goes as base64, because
- * decoding it as text would replace bytes and the archive must give back exactly what was received.
+ * The start of a record's line: `{"t":…,"l":…,"ip":…,"port":…,`. The records of one socket read
+ * share it, so a batch builds it once per read.
+ */
+function linePrefix(record: ArchiveRecord): string {
+  return `{"t":${JSON.stringify(record.receivedAt.toISOString())},"l":${JSON.stringify(record.listener)},"ip":${JSON.stringify(record.sourceIp)},"port":${JSON.stringify(record.sourcePort)},`;
+}
+
+/**
+ * The rest of the line. Text stays readable in `zcat` output; anything that is not valid UTF-8
+ * goes as base64, because decoding it as text would replace bytes and the archive must give back
+ * exactly what was received.
+ */
+function lineRest(record: ArchiveRecord): string {
+  const raw = isUtf8(record.raw)
+    ? `"raw":${JSON.stringify(record.raw.toString('utf8'))}`
+    : `"raw_b64":"${record.raw.toString('base64')}"`;
+  return record.flags !== undefined && record.flags.length > 0
+    ? `${raw},"flags":${JSON.stringify(record.flags)}}`
+    : `${raw}}`;
+}
+
+/**
+ * One record as its line of NDJSON in the segment: the JSON object `{t, l, ip, port, raw |
+ * raw_b64, flags?}` (receive time, listener, sender address and port, the bytes, their flags).
  */
 export function encodeRecordLine(record: ArchiveRecord): string {
-  const line: RecordLine = {
-    t: record.receivedAt.toISOString(),
-    l: record.listener,
-    ip: record.sourceIp,
-    port: record.sourcePort,
-  };
-  if (isUtf8(record.raw)) line.raw = record.raw.toString('utf8');
-  else line.raw_b64 = record.raw.toString('base64');
-  if (record.flags !== undefined && record.flags.length > 0) line.flags = record.flags;
-  return JSON.stringify(line);
+  return linePrefix(record) + lineRest(record);
 }
 
 function isStringArray(value: unknown): value is string[] {
@@ -131,13 +133,24 @@ export function encodeLines(records: readonly ArchiveRecord[]): EncodedLines {
   let minMs = Infinity;
   let maxMs = -Infinity;
   const lines: string[] = new Array<string>(records.length);
+  let previous: ArchiveRecord | undefined;
+  let prefix = '';
   for (let i = 0; i < records.length; i++) {
     const record = records[i]!;
     const ms = record.receivedAt.getTime();
     if (Number.isNaN(ms)) throw new Error('an archive record has an invalid receivedAt');
     if (ms < minMs) minMs = ms;
     if (ms > maxMs) maxMs = ms;
-    lines[i] = encodeRecordLine(record);
+    if (
+      previous === undefined ||
+      record.receivedAt !== previous.receivedAt ||
+      record.listener !== previous.listener ||
+      record.sourceIp !== previous.sourceIp ||
+      record.sourcePort !== previous.sourcePort
+    )
+      prefix = linePrefix(record);
+    previous = record;
+    lines[i] = prefix + lineRest(record);
   }
   lines.push('');
   return { text: Buffer.from(lines.join('\n'), 'utf8'), count: records.length, minMs, maxMs };
