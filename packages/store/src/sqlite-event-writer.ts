@@ -81,10 +81,15 @@ export const EVENT_COLUMNS = [
 
 /**
  * A batch as the statements take it: events already turned into column values (flat arrays of
- * strings and numbers, in `EVENT_COLUMNS` order).
+ * strings and numbers, in `EVENT_COLUMNS` order), some of them still serialised as `prepare`
+ * made them. Those are read one run at a time as they are written, so a batch of 10,000 events
+ * is never all in the heap as rows at once.
  */
 interface RowBatch {
   events: readonly (readonly unknown[])[];
+  packed?: readonly Uint8Array[];
+  /** events in `events` and `packed` together */
+  eventCount: number;
   deadLetters: NewDeadLetter[];
   idempotency?: IngestBatch['idempotency'];
   reprocessed?: IngestBatch['reprocessed'];
@@ -94,9 +99,14 @@ interface RowBatch {
 /** What `prepare` hands out: rows, or (for the writer thread) rows already serialised. */
 type Prepared = PreparedEvents & { rows?: unknown[][]; bytes?: Buffer };
 
-function rowBatch(batch: EventWriteBatch, events: readonly (readonly unknown[])[]): RowBatch {
+function rowBatch(
+  batch: EventWriteBatch,
+  events: readonly (readonly unknown[])[],
+  packedCount = 0,
+): RowBatch {
   return {
     events,
+    eventCount: events.length + packedCount,
     deadLetters: batch.deadLetters,
     ...(batch.idempotency && { idempotency: batch.idempotency }),
     ...(batch.reprocessed && { reprocessed: batch.reprocessed }),
@@ -138,13 +148,15 @@ function batchStatements(sqlite: Sqlite.Database): (batch: RowBatch) => boolean 
         idem.key,
         idem.principalId,
         idem.receivedAt,
-        batch.events.length,
+        batch.eventCount,
         batch.deadLetters.length,
       );
     }
-    for (const row of batch.events) {
-      indexText.run(insertEvent.run(row).lastInsertRowid, row[messageAt]);
-    }
+    const insertRows = (rows: readonly (readonly unknown[])[]) => {
+      for (const row of rows) indexText.run(insertEvent.run(row).lastInsertRowid, row[messageAt]);
+    };
+    insertRows(batch.events);
+    for (const bytes of batch.packed ?? []) insertRows(deserialize(bytes) as unknown[][]);
     for (const d of batch.deadLetters) {
       insertDeadLetter.run(
         d.receivedAt,
@@ -309,7 +321,8 @@ export class WorkerEventWriter implements EventBatchWriter {
   }
 
   async write(batch: EventWriteBatch): Promise<boolean> {
-    const packed = ((batch.prepared ?? []) as Prepared[]).map((p) => {
+    const prepared = (batch.prepared ?? []) as Prepared[];
+    const packed = prepared.map((p) => {
       const bytes = p.bytes!;
       // serialize() gives each result an ArrayBuffer of its own, which is what may be moved.
       return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
@@ -319,7 +332,11 @@ export class WorkerEventWriter implements EventBatchWriter {
             bytes.byteOffset + bytes.byteLength,
           ) as ArrayBuffer);
     });
-    const rows = rowBatch(batch, batch.events.map(eventParams));
+    const rows = rowBatch(
+      batch,
+      batch.events.map(eventParams),
+      prepared.reduce((sum, p) => sum + p.count, 0),
+    );
     const release = await this.gate.acquire();
     try {
       return await this.#post(rows, packed);
@@ -449,14 +466,7 @@ function runWriterThread(options: WriterConnectionOptions): void {
         port.postMessage({ id: m.id, written: false } satisfies FromWriter);
         return;
       }
-      let batch = m.batch;
-      if (m.packed.length > 0) {
-        const rows = [...batch.events];
-        for (const bytes of m.packed) {
-          for (const row of deserialize(new Uint8Array(bytes)) as unknown[][]) rows.push(row);
-        }
-        batch = { ...batch, events: rows };
-      }
+      const batch = { ...m.batch, packed: m.packed.map((bytes) => new Uint8Array(bytes)) };
       port.postMessage({ id: m.id, written: write(batch) } satisfies FromWriter);
     } catch (err) {
       const e = err as Error & { code?: unknown };
