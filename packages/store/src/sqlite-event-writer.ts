@@ -249,17 +249,18 @@ export interface WriterConnectionOptions {
   writerCacheKiB: number;
 }
 
-/** A connection of the writer or checkpointer thread. */
+/** A connection of the writer or checkpointer thread, with its own checkpoint mark and cache. */
 export function openWriterConnection(
   options: WriterConnectionOptions,
-  autocheckpointPages: number,
+  own: { autocheckpointPages: number; cacheKiB?: number },
 ): Sqlite.Database {
   const sqlite = new Sqlite(options.path, { timeout: options.busyTimeoutMs });
   // The database is already in WAL mode (persistent); synchronous is per connection and must match.
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
-  sqlite.pragma(`wal_autocheckpoint = ${autocheckpointPages}`);
+  sqlite.pragma(`wal_autocheckpoint = ${own.autocheckpointPages}`);
+  if (own.cacheKiB !== undefined) sqlite.pragma(`cache_size = -${own.cacheKiB}`);
   return sqlite;
 }
 
@@ -428,7 +429,7 @@ function runCheckpointerThread(options: WriterConnectionOptions): void {
   let sqlite: Sqlite.Database | undefined;
   const checkpoint = () => {
     try {
-      sqlite ??= openWriterConnection(options, 0);
+      sqlite ??= openWriterConnection(options, { autocheckpointPages: 0 });
       sqlite.pragma('wal_checkpoint(PASSIVE)');
     } catch {
       sqlite?.close();
@@ -457,10 +458,10 @@ function runWriterThread(options: WriterConnectionOptions): void {
     }
     try {
       // Opened on the first message: the tables exist by then (migrations run before any write).
-      if (!sqlite) {
-        sqlite = openWriterConnection(options, options.walAutocheckpointPages);
-        sqlite.pragma(`cache_size = -${options.writerCacheKiB}`);
-      }
+      sqlite ??= openWriterConnection(options, {
+        autocheckpointPages: options.walAutocheckpointPages,
+        cacheKiB: options.writerCacheKiB,
+      });
       write ??= batchStatements(sqlite);
       if ('open' in m) {
         port.postMessage({ id: m.id, written: false } satisfies FromWriter);
