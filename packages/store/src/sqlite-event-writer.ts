@@ -278,6 +278,14 @@ type FromWriter =
 const WORKER_MARK = 'prahari-event-writer';
 const CHECKPOINTER_MARK = 'prahari-wal-checkpointer';
 
+/**
+ * The writer and checkpointer threads keep nothing between batches, yet V8 lets each thread's
+ * young generation grow to 48 MB under the writer's allocation rate: ~35 MB of resident memory
+ * for garbage. With 8 MB the rows of a batch are collected a little more often; measured at full
+ * speed, that costs no throughput.
+ */
+const THREAD_LIMITS = { maxYoungGenerationSizeMb: 8 };
+
 /** A thread's script: under the TypeScript sources (tests), the compiled module of this file. */
 function threadUrl(): URL {
   const here = import.meta.url;
@@ -363,7 +371,10 @@ export class WorkerEventWriter implements EventBatchWriter {
 
   #start(): Worker {
     this.#checkpointer ??= this.#startCheckpointer();
-    const worker = new Worker(threadUrl(), { workerData: { [WORKER_MARK]: this.options } });
+    const worker = new Worker(threadUrl(), {
+      resourceLimits: THREAD_LIMITS,
+      workerData: { [WORKER_MARK]: this.options },
+    });
     worker.on('message', (m: FromWriter) => {
       const waiter = this.#pending.get(m.id);
       if (!waiter) return;
@@ -391,6 +402,7 @@ export class WorkerEventWriter implements EventBatchWriter {
    */
   #startCheckpointer(): Worker {
     const checkpointer = new Worker(threadUrl(), {
+      resourceLimits: THREAD_LIMITS,
       workerData: { [CHECKPOINTER_MARK]: this.options },
     });
     checkpointer.unref();
