@@ -201,8 +201,16 @@ describe.skipIf(missing !== null && !process.env.CI)(
       await server.request('POST', '/api/v1/auth/logout', {
         auth: `prahari_session=${cookie!.value}`,
       });
-      await navLink(page, 'Rules').click();
-      await page.getByText('Your session has expired; log in again.').waitFor();
+      // The next request finds the session gone: the one the click makes, or one the page makes
+      // on its own first (the live stream reconnecting), which takes the menu away mid-click.
+      const expired = page.getByText('Your session has expired; log in again.');
+      await Promise.race([
+        navLink(page, 'Rules')
+          .click()
+          .catch(() => undefined),
+        expired.waitFor(),
+      ]);
+      await expired.waitFor();
       expect(errors.every((e) => /401|EventSource/.test(e))).toBe(true);
       await context.close();
     });
