@@ -1,4 +1,3 @@
-import { deserialize, serialize } from 'node:v8';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import Sqlite from 'better-sqlite3';
 // Only types from Kysely and the repositories: the writer thread loads this module, and loading
@@ -6,6 +5,7 @@ import Sqlite from 'better-sqlite3';
 import type { Kysely } from 'kysely';
 import type { EventBatchWriter, EventWriteBatch, PreparedEvents } from './event-repositories.js';
 import type { IngestBatch, NewDeadLetter, NewEvent, SourceSighting } from './repositories.js';
+import { packRows, unpackRows, type PackedValue } from './row-packing.js';
 import type { Database } from './schema.js';
 
 function text(value: unknown): string | null {
@@ -27,7 +27,7 @@ function integer(value: unknown): number | null {
  * normalised fields, everything in `fields` as JSON. An array is cheaper to build, to bind and
  * to hand to the writer thread than an object with named keys.
  */
-export function eventParams(e: NewEvent): unknown[] {
+export function eventParams(e: NewEvent): PackedValue[] {
   const f = e.fields;
   return [
     e.receivedAt,
@@ -81,12 +81,12 @@ export const EVENT_COLUMNS = [
 
 /**
  * A batch as the statements take it: events already turned into column values (flat arrays of
- * strings and numbers, in `EVENT_COLUMNS` order), some of them still serialised as `prepare`
- * made them. Those are read one run at a time as they are written, so a batch of 10,000 events
+ * strings and numbers, in `EVENT_COLUMNS` order), some of them still packed as `prepare` made
+ * them. Those are read one run at a time as they are written, so a batch of 10,000 events
  * is never all in the heap as rows at once.
  */
 interface RowBatch {
-  events: readonly (readonly unknown[])[];
+  events: readonly (readonly PackedValue[])[];
   packed?: readonly Uint8Array[];
   /** events in `events` and `packed` together */
   eventCount: number;
@@ -96,12 +96,12 @@ interface RowBatch {
   sightings?: SourceSighting[];
 }
 
-/** What `prepare` hands out: rows, or (for the writer thread) rows already serialised. */
-type Prepared = PreparedEvents & { rows?: unknown[][]; bytes?: Buffer };
+/** What `prepare` hands out: rows, or (for the writer thread) rows already packed. */
+type Prepared = PreparedEvents & { rows?: PackedValue[][]; bytes?: Buffer };
 
 function rowBatch(
   batch: EventWriteBatch,
-  events: readonly (readonly unknown[])[],
+  events: readonly (readonly PackedValue[])[],
   packedCount = 0,
 ): RowBatch {
   return {
@@ -152,11 +152,11 @@ function batchStatements(sqlite: Sqlite.Database): (batch: RowBatch) => boolean 
         batch.deadLetters.length,
       );
     }
-    const insertRows = (rows: readonly (readonly unknown[])[]) => {
+    const insertRows = (rows: readonly (readonly PackedValue[])[]) => {
       for (const row of rows) indexText.run(insertEvent.run(row).lastInsertRowid, row[messageAt]);
     };
     insertRows(batch.events);
-    for (const bytes of batch.packed ?? []) insertRows(deserialize(bytes) as unknown[][]);
+    for (const bytes of batch.packed ?? []) insertRows(unpackRows(bytes));
     for (const d of batch.deadLetters) {
       insertDeadLetter.run(
         d.receivedAt,
@@ -266,7 +266,7 @@ export function openWriterConnection(
 
 /**
  * A batch on its way to the writer thread: rows of events prepared beforehand travel as the
- * serialised bytes `prepare` made (moved, not copied), the rest as a structured clone.
+ * packed bytes `prepare` made (moved, not copied), the rest as a structured clone.
  */
 type ToWriter =
   | { id: number; batch: RowBatch; packed: ArrayBuffer[] }
@@ -315,12 +315,12 @@ export class WorkerEventWriter implements EventBatchWriter {
   ) {}
 
   /**
-   * Serialises the events' rows now, into memory outside the JavaScript heap that moves to the
-   * writer thread without a copy: while they wait for their write they cost the garbage collector
-   * nothing, and the write does no serialising on the event loop.
+   * Packs the events' rows now, into memory outside the JavaScript heap that moves to the writer
+   * thread without a copy: while they wait for their write they cost the garbage collector
+   * nothing, and the write does no packing on the event loop.
    */
   prepare(events: readonly NewEvent[]): PreparedEvents {
-    return { count: events.length, bytes: serialize(events.map(eventParams)) } as Prepared;
+    return { count: events.length, bytes: packRows(events.map(eventParams)) } as Prepared;
   }
 
   /** Starts the thread and opens its connection now, so the first batch does not wait for that. */
@@ -333,7 +333,7 @@ export class WorkerEventWriter implements EventBatchWriter {
     const prepared = (batch.prepared ?? []) as Prepared[];
     const packed = prepared.map((p) => {
       const bytes = p.bytes!;
-      // serialize() gives each result an ArrayBuffer of its own, which is what may be moved.
+      // packRows() gives each result an ArrayBuffer of its own, which is what may be moved.
       return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
         ? (bytes.buffer as ArrayBuffer)
         : (bytes.buffer.slice(

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { packRows, unpackRows } from './row-packing.js';
+
+describe('packRows / unpackRows', () => {
+  it('gives back the rows it packed: strings of any script, numbers and nulls', () => {
+    const rows = [
+      ['2026-11-25T09:20:06.000Z', 'syslog-tcp', 40006, null, '{"user.name":"admin6"}'],
+      ['', 'नगर निगम पोर्टल', -1.5, 0, 'emoji 🚦 and a NUL \u0000 inside'],
+      ['x'.repeat(70_000), 'a', Number.MAX_SAFE_INTEGER, null, null],
+    ];
+    expect(unpackRows(packRows(rows))).toEqual(rows);
+  });
+
+  it('packs into a buffer that owns its memory, so it can be moved to the writer thread', () => {
+    const packed = packRows([['one', 1]]);
+    expect(packed.byteOffset).toBe(0);
+    expect(packed.byteLength).toBe(packed.buffer.byteLength);
+  });
+
+  it('reads a plain Uint8Array too (what arrives from another thread)', () => {
+    const packed = packRows([['a', 2, null]]);
+    const moved = new Uint8Array(packed.buffer.slice(0));
+    expect(unpackRows(moved)).toEqual([['a', 2, null]]);
+  });
+
+  it('packs no rows', () => {
+    expect(unpackRows(packRows([]))).toEqual([]);
+  });
+
+  it('refuses what a column cannot hold and rows of different lengths', () => {
+    expect(() => packRows([[{} as unknown as string]])).toThrow(/cannot pack a object/);
+    expect(() => packRows([['a', 'b'], ['c']])).toThrow(/differ in length/);
+  });
+
+  it('names the byte where packed rows are corrupt', () => {
+    const packed = packRows([['a']]);
+    packed[8] = 9;
+    expect(() => unpackRows(packed)).toThrow(/unknown tag 9 at byte 8/);
+  });
+});
