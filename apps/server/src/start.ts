@@ -26,6 +26,7 @@ import { IncidentService, incidentSettings } from './modules/incidents/service.j
 import { AssetDirectory, AssetDiscovery } from './modules/assets/directory.js';
 import { createResponse, type ResponseServices } from './modules/response/index.js';
 import { SettingsService } from './modules/settings/service.js';
+import { applyV8Flags } from './v8-flags.js';
 import { IncidentReports } from './modules/reports/service.js';
 
 export interface RunningServer {
@@ -89,6 +90,7 @@ export async function startServer(
   config: Config,
   options: { clock?: Clock; logger?: boolean | object } = {},
 ): Promise<RunningServer> {
+  applyV8Flags();
   const clock = options.clock ?? systemClock;
   const { path } = prepareDataDir(config.dataDir);
   const lock = InstanceLock.acquire(path);
