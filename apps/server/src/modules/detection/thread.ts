@@ -81,6 +81,15 @@ function forEvaluation(options: EngineOptions): EngineOptions {
  * ones given, which it applies between two evaluations in the order given. A thread that dies
  * is started again, with the rules and indicators given so far, on the next request.
  */
+
+/**
+ * The detection thread's young generation: 24 MB (semi-spaces of 8 MB) instead of V8's 48. A
+ * batch's events die once it is evaluated, so the smaller one collects the same garbage a little
+ * more often: measured at full speed with detection on, no slower (22.1-22.5k events/s against
+ * 22.1-22.8k in three same-minute pairs), and at 10,000 events/s peak RSS had a median of 392 MB
+ * in four runs (388-417) against 408 MB (399-410) in five.
+ */
+const DETECTION_THREAD_LIMITS = { maxYoungGenerationSizeMb: 24 };
 export class DetectionThread {
   #worker: Worker | undefined;
   #pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
@@ -136,7 +145,10 @@ export class DetectionThread {
     const url = here.endsWith('.ts')
       ? new URL('../../../dist/modules/detection/thread.js', here)
       : new URL(here);
-    const worker = new Worker(url, { workerData: { [THREAD_MARK]: this.options } });
+    const worker = new Worker(url, {
+      resourceLimits: DETECTION_THREAD_LIMITS,
+      workerData: { [THREAD_MARK]: this.options },
+    });
     if (this.#rules) worker.postMessage({ type: 'rules', options: this.#rules } satisfies ToThread);
     if (this.#indicators)
       worker.postMessage({ type: 'indicators', records: this.#indicators } satisfies ToThread);
