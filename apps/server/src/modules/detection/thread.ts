@@ -74,15 +74,6 @@ function forEvaluation(options: EngineOptions): EngineOptions {
 }
 
 /**
- * Detection's evaluation on a thread of its own: it reads the events it is asked for on its own
- * read-only connection, decodes them and runs them through its engine and indicator matcher,
- * and answers with findings — few, and small — while the event loop goes on receiving, parsing
- * and serving. It holds the correlation state; the rules and indicators it uses are the last
- * ones given, which it applies between two evaluations in the order given. A thread that dies
- * is started again, with the rules and indicators given so far, on the next request.
- */
-
-/**
  * The detection thread's young generation: 24 MB (semi-spaces of 8 MB) instead of V8's 48. A
  * batch's events die once it is evaluated, so the smaller one collects the same garbage a little
  * more often: measured at full speed with detection on, no slower (22.1-22.5k events/s against
@@ -90,6 +81,15 @@ function forEvaluation(options: EngineOptions): EngineOptions {
  * in four runs (388-417) against 408 MB (399-410) in five.
  */
 const DETECTION_THREAD_LIMITS = { maxYoungGenerationSizeMb: 24 };
+
+/**
+ * Detection's evaluation on a thread of its own: it reads the events it is asked for on its own
+ * read-only connection, decodes them and runs them through its engine and indicator matcher,
+ * and answers with findings — few, and small — while the event loop goes on receiving, parsing
+ * and serving. It holds the correlation state; the rules and indicators it uses are the last
+ * ones given, which it applies between two evaluations in the order given. A thread that dies
+ * is started again, with the rules and indicators given so far, on the next request.
+ */
 export class DetectionThread {
   #worker: Worker | undefined;
   #pending = new Map<number, { resolve(value: unknown): void; reject(err: Error): void }>();
