@@ -174,7 +174,8 @@ export const ConfigSchema = Type.Object(
           default: 2000,
           minimum: 1,
           maximum: 100_000,
-          description: 'events evaluated per step (each step records its alerts in one write)',
+          description:
+            'events detection reads at a time; each step records its alerts in one write, and takes several reads when detection is behind',
         }),
         dedupeWindowSeconds: Type.Integer({
           default: 3600,

@@ -126,8 +126,17 @@ export class EventEvaluator {
   ) {}
 
   evaluate(events: readonly FeedEvent[]): Findings {
-    const findings: Finding[] = [];
-    const indicatorHits = new Map<string, { count: number; at: string }>();
+    const step = new StepFindings();
+    this.evaluateInto(events, step);
+    return step.result();
+  }
+
+  /**
+   * Adds the findings of these events to a step's: a step read in several parts (so the thread
+   * holds only one part's events at a time) is recorded as one.
+   */
+  evaluateInto(events: readonly FeedEvent[], step: StepFindings): void {
+    const { findings, indicatorHits } = step;
     const engine = this.engine;
     const matcher = this.indicators;
     for (const e of events) {
@@ -170,7 +179,7 @@ export class EventEvaluator {
         });
       }
     }
-    return { findings, indicatorHits, senders: sendersOf(events) };
+    step.observeSenders(events);
   }
 
   #findingOf(m: Match, e: FeedEvent): Finding {
@@ -264,26 +273,38 @@ function raisedBy(who: ReturnType<typeof whoOf>, e: FeedEvent): string {
   return `${who.sourceIp ?? ''}|${who.hostName ?? ''}|${e.sourceIp ?? ''}`;
 }
 
-/**
- * The events as asset discovery reads them, one or two per distinct sender address, host name and
- * source address: the first and the last received (discovery keeps first and last seen).
- */
-function sendersOf(events: readonly FeedEvent[]): ObservedEvent[] {
-  const bySender = new Map<string, { first: ObservedEvent; last: ObservedEvent }>();
-  for (const e of events) {
-    const f = e.fields;
-    const key = `${e.sourceIp ?? ''}\u0000${text(first(f['host.name'])) ?? ''}\u0000${text(first(f['source.ip'])) ?? ''}`;
-    const seen = bySender.get(key);
-    if (!seen) {
-      const observed = concernsOf(e);
-      bySender.set(key, { first: observed, last: observed });
-    } else if (e.receivedAt < seen.first.receivedAt) seen.first = concernsOf(e);
-    else if (e.receivedAt > seen.last.receivedAt) seen.last = concernsOf(e);
+/** The findings of one detection step, gathered over the parts it was read in. */
+export class StepFindings {
+  /** in event order */
+  readonly findings: Finding[] = [];
+  readonly indicatorHits = new Map<string, { count: number; at: string }>();
+  readonly #bySender = new Map<string, { first: ObservedEvent; last: ObservedEvent }>();
+
+  /**
+   * Keeps what asset discovery reads of these events: one or two per distinct sender address,
+   * host name and source address, the first and the last received (discovery keeps first and
+   * last seen).
+   */
+  observeSenders(events: readonly FeedEvent[]): void {
+    const bySender = this.#bySender;
+    for (const e of events) {
+      const f = e.fields;
+      const key = `${e.sourceIp ?? ''}\u0000${text(first(f['host.name'])) ?? ''}\u0000${text(first(f['source.ip'])) ?? ''}`;
+      const seen = bySender.get(key);
+      if (!seen) {
+        const observed = concernsOf(e);
+        bySender.set(key, { first: observed, last: observed });
+      } else if (e.receivedAt < seen.first.receivedAt) seen.first = concernsOf(e);
+      else if (e.receivedAt > seen.last.receivedAt) seen.last = concernsOf(e);
+    }
   }
-  const out: ObservedEvent[] = [];
-  for (const { first: a, last: b } of bySender.values()) {
-    out.push(a);
-    if (b !== a) out.push(b);
+
+  result(): Findings {
+    const senders: ObservedEvent[] = [];
+    for (const { first: a, last: b } of this.#bySender.values()) {
+      senders.push(a);
+      if (b !== a) senders.push(b);
+    }
+    return { findings: this.findings, indicatorHits: this.indicatorHits, senders };
   }
-  return out;
 }

@@ -91,7 +91,13 @@ describe('the detection thread', () => {
     try {
       thread.setRules({ rules: rules.rules });
       thread.setIndicators([LISTED]);
-      const step = await thread.evaluate({ after: 0, until: 3, limit: 100, nowMs: Date.now() });
+      const step = await thread.evaluate({
+        after: 0,
+        until: 3,
+        limit: 100,
+        readEvents: 100,
+        nowMs: Date.now(),
+      });
       expect(step).toMatchObject({ count: 3, lastSeq: 3 });
       expect(
         step.findings.map((f) => ({ kind: f.kind, rule: f.ruleId, seqs: f.eventSeqs })),
@@ -113,12 +119,68 @@ describe('the detection thread', () => {
         '10.0.0.5',
       ]);
 
-      const upTo = await thread.evaluate({ after: 0, until: 1, limit: 100, nowMs: Date.now() });
+      const upTo = await thread.evaluate({
+        after: 0,
+        until: 1,
+        limit: 100,
+        readEvents: 100,
+        nowMs: Date.now(),
+      });
       expect(upTo).toMatchObject({ count: 1, lastSeq: 1 });
-      const limited = await thread.evaluate({ after: 1, until: 3, limit: 1, nowMs: Date.now() });
+      const limited = await thread.evaluate({
+        after: 1,
+        until: 3,
+        limit: 1,
+        readEvents: 100,
+        nowMs: Date.now(),
+      });
       expect(limited).toMatchObject({ count: 1, lastSeq: 2 });
-      const none = await thread.evaluate({ after: 3, until: 3, limit: 100, nowMs: Date.now() });
+      const none = await thread.evaluate({
+        after: 3,
+        until: 3,
+        limit: 100,
+        readEvents: 100,
+        nowMs: Date.now(),
+      });
       expect(none).toMatchObject({ count: 0, lastSeq: 3, findings: [] });
+    } finally {
+      await thread.close();
+    }
+  });
+
+  it('reads a long step in parts and answers it as one', async () => {
+    const rules = loadRuleTexts([{ text: ROOT_LOGIN_RULE, file: 'root.yml' }]);
+    const thread = new DetectionThread({ database: join(dir, 'prahari.db'), busyTimeoutMs: 5000 });
+    try {
+      thread.setRules({ rules: rules.rules });
+      thread.setIndicators([LISTED]);
+      const whole = await thread.evaluate({
+        after: 0,
+        until: 3,
+        limit: 100,
+        readEvents: 100,
+        nowMs: Date.now(),
+      });
+      const inParts = await thread.evaluate({
+        after: 0,
+        until: 3,
+        limit: 100,
+        readEvents: 1,
+        nowMs: Date.now(),
+      });
+      expect(inParts).toMatchObject({ count: 3, lastSeq: 3 });
+      expect(inParts.findings.map((f) => f.ruleId)).toEqual(whole.findings.map((f) => f.ruleId));
+      expect(inParts.indicatorHits).toEqual(whole.indicatorHits);
+      expect(inParts.senders).toEqual(whole.senders);
+      // the limit still holds when it is not a whole number of parts
+      const cut = await thread.evaluate({
+        after: 0,
+        until: 3,
+        limit: 2,
+        readEvents: 1,
+        nowMs: Date.now(),
+      });
+      expect(cut).toMatchObject({ count: 2, lastSeq: 2 });
     } finally {
       await thread.close();
     }
@@ -130,9 +192,21 @@ describe('the detection thread', () => {
     try {
       thread.setRules({ rules: rules.rules });
       thread.setIndicators([LISTED]);
-      const before = await thread.evaluate({ after: 0, until: 3, limit: 100, nowMs: Date.now() });
+      const before = await thread.evaluate({
+        after: 0,
+        until: 3,
+        limit: 100,
+        readEvents: 100,
+        nowMs: Date.now(),
+      });
       await thread.close();
-      const after = await thread.evaluate({ after: 0, until: 3, limit: 100, nowMs: Date.now() });
+      const after = await thread.evaluate({
+        after: 0,
+        until: 3,
+        limit: 100,
+        readEvents: 100,
+        nowMs: Date.now(),
+      });
       expect(after.findings.map((f) => f.ruleId)).toEqual(before.findings.map((f) => f.ruleId));
       expect(after.findings).toHaveLength(2);
     } finally {
@@ -145,7 +219,7 @@ describe('the detection thread', () => {
     try {
       thread.setRules({ rules: [] });
       await expect(
-        thread.evaluate({ after: 0, until: 1, limit: 1, nowMs: Date.now() }),
+        thread.evaluate({ after: 0, until: 1, limit: 1, readEvents: 100, nowMs: Date.now() }),
       ).rejects.toThrow(/unable to open|does not exist|SQLITE_CANTOPEN/i);
     } finally {
       await thread.close();

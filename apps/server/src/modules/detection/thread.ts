@@ -3,13 +3,15 @@ import { SigmaEngine, type EngineOptions, type RuleCost, type SigmaRule } from '
 import type { IndicatorRecord } from '@prahari/store';
 import { EventFeedReader } from '@prahari/store/event-feed-reader';
 import { IndicatorMatcher } from '../indicators/matcher.js';
-import { EventEvaluator, type Findings } from './evaluation.js';
+import { EventEvaluator, StepFindings, type Findings } from './evaluation.js';
 
 /** Events to evaluate: those after `after` up to `until` (stored by then), at most `limit`. */
 export interface EvaluationRequest {
   after: number;
   until: number;
   limit: number;
+  /** events read at a time: the thread's heap holds one part of a long step, not all of it */
+  readEvents: number;
   /** the clock's time, for expiring correlation windows when events carry no usable time */
   nowMs: number;
 }
@@ -219,24 +221,34 @@ function runDetectionThread(options: DetectionThreadOptions): void {
         try {
           if (rulesProblem || !evaluator) throw new Error(rulesProblem ?? 'no rules were given');
           const started = performance.now();
-          const { after, until, limit, nowMs } = m.request;
+          const { after, until, limit, readEvents, nowMs } = m.request;
           // Opened on the first request: the events table exists by then.
           reader ??= new EventFeedReader({
             path: options.database,
             busyTimeoutMs: options.busyTimeoutMs,
           });
-          const events = reader.readAfter(after, until, limit);
-          const findings = evaluator.evaluate(events);
-          const last = events[events.length - 1];
           const engine = evaluator.engine;
-          // Correlation windows that can no longer complete are dropped as event time moves on.
-          if (last) engine.expire(Date.parse(last.eventTime) || nowMs);
+          const step = new StepFindings();
+          let count = 0;
+          let lastSeq = after;
+          while (count < limit) {
+            const wanted = Math.min(readEvents, limit - count);
+            const events = reader.readAfter(lastSeq, until, wanted);
+            const last = events[events.length - 1];
+            if (!last) break;
+            evaluator.evaluateInto(events, step);
+            count += events.length;
+            lastSeq = last.seq;
+            // Correlation windows that can no longer complete are dropped as event time moves on.
+            engine.expire(Date.parse(last.eventTime) || nowMs);
+            if (events.length < wanted) break;
+          }
           answer({
             id: m.id,
             result: {
-              ...findings,
-              count: events.length,
-              lastSeq: last?.seq ?? after,
+              ...step.result(),
+              count,
+              lastSeq,
               correlation: engine.correlation && { ...engine.correlation.stats() },
               seconds: (performance.now() - started) / 1000,
             },
