@@ -1,7 +1,11 @@
 /**
  * Event rows packed into one buffer for the writer thread: a header (row and column counts), then
  * every value in order as a tag byte and its payload — a string's UTF-8 byte length and bytes, a
- * number's eight bytes, nothing for null.
+ * number's eight bytes, nothing for null, nothing for a string equal to the one in the same
+ * column of the row before. The messages of one socket read share their receive time, listener,
+ * sender and often parser and logsource: a quarter of a row's strings repeat, and each one not
+ * encoded and decoded again saves a call into the runtime on both threads (measured on the bench
+ * stream's rows: packing 2.6 → 1.7 µs a row, unpacking 2.1 → 1.6).
  *
  * Why not `v8.serialize`: measured on ingest's rows, it made V8 promote the rows it was given to
  * the old generation (~0.3–0.6 KB an event; on the event loop, scavenge pauses 2.3 s against 0.35 s
@@ -12,6 +16,7 @@
 const NULL = 0;
 const NUMBER = 1;
 const STRING = 2;
+const SAME_STRING = 3;
 const HEADER_BYTES = 8;
 
 /** A value a row may hold: what the events table's columns take. */
@@ -33,9 +38,13 @@ export function packRows(rows: readonly (readonly PackedValue[])[]): Buffer {
   buffer.writeUInt32LE(rows.length, 0);
   buffer.writeUInt32LE(columns, 4);
   let at = HEADER_BYTES;
+  let previous: readonly PackedValue[] | undefined;
   for (const row of rows) {
-    for (const value of row) {
-      if (typeof value === 'string') {
+    for (let c = 0; c < columns; c++) {
+      const value = row[c];
+      if (typeof value === 'string' && previous !== undefined && value === previous[c]) {
+        buffer[at++] = SAME_STRING;
+      } else if (typeof value === 'string') {
         buffer[at] = STRING;
         const length = buffer.write(value, at + 5, 'utf8');
         buffer.writeUInt32LE(length, at + 1);
@@ -50,6 +59,7 @@ export function packRows(rows: readonly (readonly PackedValue[])[]): Buffer {
         throw new TypeError(`packRows: cannot pack a ${typeof value}`);
       }
     }
+    previous = row;
   }
   // The estimate above is three times what most text needs: only what was written is kept.
   const packed = Buffer.allocUnsafeSlow(at);
@@ -66,6 +76,7 @@ export function unpackRows(packed: Uint8Array): PackedValue[][] {
   const columns = buffer.readUInt32LE(4);
   const rows = new Array<PackedValue[]>(count);
   let at = HEADER_BYTES;
+  let previous: PackedValue[] | undefined;
   for (let r = 0; r < count; r++) {
     const row = new Array<PackedValue>(columns);
     for (let c = 0; c < columns; c++) {
@@ -74,6 +85,11 @@ export function unpackRows(packed: Uint8Array): PackedValue[][] {
         const end = at + 5 + buffer.readUInt32LE(at + 1);
         row[c] = buffer.toString('utf8', at + 5, end);
         at = end;
+      } else if (tag === SAME_STRING) {
+        if (previous === undefined)
+          throw new RangeError(`unpackRows: a repeat in the first row at byte ${at}`);
+        row[c] = previous[c]!;
+        at += 1;
       } else if (tag === NUMBER) {
         row[c] = buffer.readDoubleLE(at + 1);
         at += 9;
@@ -85,6 +101,7 @@ export function unpackRows(packed: Uint8Array): PackedValue[][] {
       }
     }
     rows[r] = row;
+    previous = row;
   }
   return rows;
 }
