@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as turnOfTheEventLoop } from 'node:timers/promises';
 import type { Clock } from '@prahari/core';
 import {
   parseMessage,
@@ -84,6 +85,16 @@ interface Pending {
 /** Batches taken off the queue beyond the one being committed (archived meanwhile). */
 const BATCHES_AHEAD = 2;
 
+/**
+ * Parsing hands the event loop back after this long. A TCP sender that was paused delivers up to
+ * a megabyte at once per connection, and each read's submission is parsed as soon as the one
+ * before it is: without a break, the event loop was held for up to 350 ms at a time during a
+ * burst, and everything else waited — archive compression and fsync results (so commits),
+ * detection's answers, API requests. With the break, the longest hold measured at full speed fell
+ * to 20–80 ms and alert latency at 10,000 events/s to p99 850–870 ms from 1,050–1,220.
+ */
+const PARSE_SLICE_MS = 10;
+
 export class OverloadedError extends Error {
   constructor() {
     super('The ingest queue is full; retry shortly.');
@@ -109,6 +120,10 @@ export class IngestPipeline {
   #sourcesLoaded: Promise<void> | undefined;
   /** settles when the latest submission has been parsed and queued */
   #parsing: Promise<void> = Promise.resolve();
+  /** when parsing last let the event loop run (performance.now()) */
+  #sliceStartedAt = 0;
+  /** messages submitted and not yet queued */
+  #parsingMessages = 0;
   #committedListeners: (() => void)[] = [];
   readonly totals = { received: 0, stored: 0, deadLettered: 0, udpDropped: 0 };
   readonly byParser: Record<string, number> = {};
@@ -130,9 +145,13 @@ export class IngestPipeline {
     return this.#queued;
   }
 
-  /** True when producers should stop (TCP pauses reading, HTTP answers 503, UDP drops). */
+  /**
+   * True when producers should stop (TCP pauses reading, HTTP answers 503, UDP drops). Messages
+   * still being parsed count: parsing lets the event loop run, and requests that arrive meanwhile
+   * must see them.
+   */
   get overloaded(): boolean {
-    return this.#queued >= this.options.queueMaxEvents;
+    return this.#queued + this.#parsingMessages >= this.options.queueMaxEvents;
   }
 
   /** Resolves once the queue is below its limit again. */
@@ -242,12 +261,26 @@ export class IngestPipeline {
     const previous = this.#parsing;
     let parsed!: () => void;
     this.#parsing = new Promise<void>((resolve) => (parsed = resolve));
+    this.#parsingMessages += messages.length;
+    let parsing = true;
     try {
       await previous;
-      return this.#enqueue(await this.#prepare(messages, options));
+      const pending = await this.#prepare(messages, options);
+      // From here on they count as queued.
+      this.#parsingMessages -= messages.length;
+      parsing = false;
+      return this.#enqueue(pending);
     } finally {
+      if (parsing) {
+        this.#parsingMessages -= messages.length;
+        this.#wakeIfDrained();
+      }
       parsed();
     }
+  }
+
+  #wakeIfDrained(): void {
+    if (!this.overloaded) for (const wake of this.#drainWaiters.splice(0)) wake();
   }
 
   /** Parses messages into what the writer stores: archive lines, event rows, dead letters. */
@@ -275,6 +308,10 @@ export class IngestPipeline {
     let lastDate: Date | undefined;
     let lastIso = '';
     for (const m of messages) {
+      if (performance.now() - this.#sliceStartedAt > PARSE_SLICE_MS) {
+        await turnOfTheEventLoop();
+        this.#sliceStartedAt = performance.now();
+      }
       // Every listener keeps to the size limit; an over-long message is cut, never dropped.
       const cut = m.raw.length > maxBytes;
       const raw = cut ? m.raw.subarray(0, maxBytes) : m.raw;
@@ -441,7 +478,7 @@ export class IngestPipeline {
           end();
           this.#queued -= size;
           this.metrics.ingestQueueDepth.set(this.#queued);
-          if (!this.overloaded) for (const wake of this.#drainWaiters.splice(0)) wake();
+          this.#wakeIfDrained();
         });
       unfinished.push(storing);
       if (unfinished.length > BATCHES_AHEAD) await unfinished.shift();
