@@ -8,6 +8,7 @@ export { DeadLetterService } from './modules/ingest/deadletters.js';
 export { IngestPipeline, type RawMessage, type SubmitResult } from './modules/ingest/pipeline.js';
 export { splitIngestBody } from './modules/ingest/http-body.js';
 export { Metrics } from './http/metrics.js';
+export { applyV8Flags } from './v8-flags.js';
 export { RetentionService } from './modules/ingest/retention.js';
 export {
   importRulePack,
