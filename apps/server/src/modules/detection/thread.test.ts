@@ -85,12 +85,17 @@ describe('the detection thread', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('reads stored events on its own connection and finds rule and indicator hits in them', async () => {
-    const rules = loadRuleTexts([{ text: ROOT_LOGIN_RULE, file: 'root.yml' }]);
+  /** A thread on the test database with the root-login rule and the listed indicator. */
+  function rootLoginThread(): DetectionThread {
     const thread = new DetectionThread({ database: join(dir, 'prahari.db'), busyTimeoutMs: 5000 });
+    thread.setRules({ rules: loadRuleTexts([{ text: ROOT_LOGIN_RULE, file: 'root.yml' }]).rules });
+    thread.setIndicators([LISTED]);
+    return thread;
+  }
+
+  it('reads stored events on its own connection and finds rule and indicator hits in them', async () => {
+    const thread = rootLoginThread();
     try {
-      thread.setRules({ rules: rules.rules });
-      thread.setIndicators([LISTED]);
       const step = await thread.evaluate({
         after: 0,
         until: 3,
@@ -149,11 +154,8 @@ describe('the detection thread', () => {
   });
 
   it('reads a long step in parts and answers it as one', async () => {
-    const rules = loadRuleTexts([{ text: ROOT_LOGIN_RULE, file: 'root.yml' }]);
-    const thread = new DetectionThread({ database: join(dir, 'prahari.db'), busyTimeoutMs: 5000 });
+    const thread = rootLoginThread();
     try {
-      thread.setRules({ rules: rules.rules });
-      thread.setIndicators([LISTED]);
       const whole = await thread.evaluate({
         after: 0,
         until: 3,
@@ -187,11 +189,8 @@ describe('the detection thread', () => {
   });
 
   it('started again after it ended, works with the rules and indicators it was given before', async () => {
-    const rules = loadRuleTexts([{ text: ROOT_LOGIN_RULE, file: 'root.yml' }]);
-    const thread = new DetectionThread({ database: join(dir, 'prahari.db'), busyTimeoutMs: 5000 });
+    const thread = rootLoginThread();
     try {
-      thread.setRules({ rules: rules.rules });
-      thread.setIndicators([LISTED]);
       const before = await thread.evaluate({
         after: 0,
         until: 3,
