@@ -91,7 +91,7 @@ const BATCHES_AHEAD = 2;
  * before it is: without a break, the event loop was held for up to 350 ms at a time during a
  * burst, and everything else waited — archive compression and fsync results (so commits),
  * detection's answers, API requests. With the break, the longest hold measured at full speed fell
- * to 20–80 ms and alert latency at 10,000 events/s to p99 850–870 ms from 1,050–1,220.
+ * to 20–80 ms and alert latency at 10,000 events/s to p99 850–960 ms from 1,050–1,440.
  */
 const PARSE_SLICE_MS = 10;
 
