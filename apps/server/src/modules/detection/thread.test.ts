@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../config/index.js';
 import { startServer, type RunningServer } from '../../start.js';
 import { TEST_ADMIN_PASSWORD } from '../../test-server.js';
-import { DetectionThread } from './thread.js';
+import { DetectionThread, type EvaluationRequest } from './thread.js';
 
 const ROOT_LOGIN_RULE = `title: Test root login failure
 id: 7d1c0a9e-3b5f-4c2a-8e6d-1f0b2a3c4d01
@@ -63,6 +63,11 @@ function sshEvent(i: number, user: string, ip: string, outcome: string): NewEven
   };
 }
 
+/** Events after `after` up to `until`, at most `limit`, read `readEvents` at a time. */
+function request(after: number, until: number, limit: number, readEvents = 100): EvaluationRequest {
+  return { after, until, limit, readEvents, nowMs: Date.now() };
+}
+
 describe('the detection thread', () => {
   let dir: string;
   let store: Store;
@@ -96,13 +101,7 @@ describe('the detection thread', () => {
   it('reads stored events on its own connection and finds rule and indicator hits in them', async () => {
     const thread = rootLoginThread();
     try {
-      const step = await thread.evaluate({
-        after: 0,
-        until: 3,
-        limit: 100,
-        readEvents: 100,
-        nowMs: Date.now(),
-      });
+      const step = await thread.evaluate(request(0, 3, 100));
       expect(step).toMatchObject({ count: 3, lastSeq: 3 });
       expect(
         step.findings.map((f) => ({ kind: f.kind, rule: f.ruleId, seqs: f.eventSeqs })),
@@ -124,29 +123,11 @@ describe('the detection thread', () => {
         '10.0.0.5',
       ]);
 
-      const upTo = await thread.evaluate({
-        after: 0,
-        until: 1,
-        limit: 100,
-        readEvents: 100,
-        nowMs: Date.now(),
-      });
+      const upTo = await thread.evaluate(request(0, 1, 100));
       expect(upTo).toMatchObject({ count: 1, lastSeq: 1 });
-      const limited = await thread.evaluate({
-        after: 1,
-        until: 3,
-        limit: 1,
-        readEvents: 100,
-        nowMs: Date.now(),
-      });
+      const limited = await thread.evaluate(request(1, 3, 1));
       expect(limited).toMatchObject({ count: 1, lastSeq: 2 });
-      const none = await thread.evaluate({
-        after: 3,
-        until: 3,
-        limit: 100,
-        readEvents: 100,
-        nowMs: Date.now(),
-      });
+      const none = await thread.evaluate(request(3, 3, 100));
       expect(none).toMatchObject({ count: 0, lastSeq: 3, findings: [] });
     } finally {
       await thread.close();
@@ -156,32 +137,14 @@ describe('the detection thread', () => {
   it('reads a long step in parts and answers it as one', async () => {
     const thread = rootLoginThread();
     try {
-      const whole = await thread.evaluate({
-        after: 0,
-        until: 3,
-        limit: 100,
-        readEvents: 100,
-        nowMs: Date.now(),
-      });
-      const inParts = await thread.evaluate({
-        after: 0,
-        until: 3,
-        limit: 100,
-        readEvents: 1,
-        nowMs: Date.now(),
-      });
+      const whole = await thread.evaluate(request(0, 3, 100));
+      const inParts = await thread.evaluate(request(0, 3, 100, 1));
       expect(inParts).toMatchObject({ count: 3, lastSeq: 3 });
       expect(inParts.findings.map((f) => f.ruleId)).toEqual(whole.findings.map((f) => f.ruleId));
       expect(inParts.indicatorHits).toEqual(whole.indicatorHits);
       expect(inParts.senders).toEqual(whole.senders);
       // the limit still holds when it is not a whole number of parts
-      const cut = await thread.evaluate({
-        after: 0,
-        until: 3,
-        limit: 2,
-        readEvents: 1,
-        nowMs: Date.now(),
-      });
+      const cut = await thread.evaluate(request(0, 3, 2, 1));
       expect(cut).toMatchObject({ count: 2, lastSeq: 2 });
     } finally {
       await thread.close();
@@ -191,21 +154,9 @@ describe('the detection thread', () => {
   it('started again after it ended, works with the rules and indicators it was given before', async () => {
     const thread = rootLoginThread();
     try {
-      const before = await thread.evaluate({
-        after: 0,
-        until: 3,
-        limit: 100,
-        readEvents: 100,
-        nowMs: Date.now(),
-      });
+      const before = await thread.evaluate(request(0, 3, 100));
       await thread.close();
-      const after = await thread.evaluate({
-        after: 0,
-        until: 3,
-        limit: 100,
-        readEvents: 100,
-        nowMs: Date.now(),
-      });
+      const after = await thread.evaluate(request(0, 3, 100));
       expect(after.findings.map((f) => f.ruleId)).toEqual(before.findings.map((f) => f.ruleId));
       expect(after.findings).toHaveLength(2);
     } finally {
@@ -217,9 +168,9 @@ describe('the detection thread', () => {
     const thread = new DetectionThread({ database: join(dir, 'missing.db'), busyTimeoutMs: 100 });
     try {
       thread.setRules({ rules: [] });
-      await expect(
-        thread.evaluate({ after: 0, until: 1, limit: 1, readEvents: 100, nowMs: Date.now() }),
-      ).rejects.toThrow(/unable to open|does not exist|SQLITE_CANTOPEN/i);
+      await expect(thread.evaluate(request(0, 1, 1))).rejects.toThrow(
+        /unable to open|does not exist|SQLITE_CANTOPEN/i,
+      );
     } finally {
       await thread.close();
     }
