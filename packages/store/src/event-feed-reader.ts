@@ -33,7 +33,6 @@ type FeedRow = [
   service: string | null,
   message: string,
   fields: string,
-  raw: string | null,
 ];
 
 /**
@@ -44,6 +43,7 @@ type FeedRow = [
 export class EventFeedReader {
   readonly #sqlite: Sqlite.Database;
   readonly #after: Sqlite.Statement<[number, number, number], FeedRow>;
+  readonly #raw: Sqlite.Statement<[number], string>;
 
   constructor(options: { path: string; busyTimeoutMs: number }) {
     this.#sqlite = new Sqlite(options.path, {
@@ -54,11 +54,13 @@ export class EventFeedReader {
     this.#after = this.#sqlite
       .prepare<[number, number, number], FeedRow>(
         `select seq, received_at, event_time, source_ip, source_name, product, category, service,
-           message, fields,
-           case when instr(fields, '"Event.System.EventID":') > 0 then raw end
+           message, fields
          from events where seq > ? and seq <= ? order by seq limit ?`,
       )
       .raw(true);
+    this.#raw = this.#sqlite
+      .prepare<[number], string>('select raw from events where seq = ?')
+      .pluck(true);
   }
 
   /** Events after `seq` up to `untilSeq`, oldest first, at most `limit`. */
@@ -68,6 +70,7 @@ export class EventFeedReader {
       if (r[5] !== null) logsource.product = r[5];
       if (r[6] !== null) logsource.category = r[6];
       if (r[7] !== null) logsource.service = r[7];
+      const fields = JSON.parse(r[9]) as Record<string, unknown>;
       return {
         seq: r[0],
         receivedAt: r[1],
@@ -76,8 +79,10 @@ export class EventFeedReader {
         sourceName: r[4],
         logsource,
         message: r[8],
-        fields: JSON.parse(r[9]) as Record<string, unknown>,
-        raw: r[10],
+        fields,
+        // Fetched by key only for these events: asking SQL to look for the key in every row's
+        // fields text (`instr`) cost as much as reading the row.
+        raw: fields['Event.System.EventID'] === undefined ? null : (this.#raw.get(r[0]) ?? null),
       };
     });
   }
