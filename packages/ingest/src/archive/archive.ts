@@ -26,7 +26,9 @@ import {
   segmentName,
   syncDir,
   tombstonePath,
+  DAY_MS,
   utcDay,
+  utcDayStart,
   writeFileDurable,
 } from './layout.js';
 import type { SegmentFiles } from './layout.js';
@@ -326,15 +328,19 @@ export class RawArchive {
       }
     }
     if (records.length === 0) return { parts: [] };
-    // One day is the rule; only a batch straddling midnight needs grouping.
-    const first = utcDay(records[0]!.receivedAt.getTime());
+    // One day is the rule; only a batch straddling midnight needs grouping. Records are tested
+    // against the first one's day in milliseconds: formatting each one's date cost ~1 µs.
+    const firstMs = records[0]!.receivedAt.getTime();
+    const first = utcDay(firstMs);
+    const firstDayStart = utcDayStart(firstMs);
     let byDay: Map<string, ArchiveRecord[]> | undefined;
     for (let i = 1; i < records.length; i++) {
-      const day = utcDay(records[i]!.receivedAt.getTime());
+      const ms = records[i]!.receivedAt.getTime();
       if (byDay === undefined) {
-        if (day === first) continue;
+        if (ms >= firstDayStart && ms < firstDayStart + DAY_MS) continue;
         byDay = new Map([[first, records.slice(0, i)]]);
       }
+      const day = utcDay(ms);
       let group = byDay.get(day);
       if (group === undefined) byDay.set(day, (group = []));
       group.push(records[i]!);

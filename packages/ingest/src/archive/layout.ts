@@ -20,14 +20,19 @@ export function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
+
+/** The start of the UTC day `ms` falls in, in milliseconds (also before 1970). */
+export function utcDayStart(ms: number): number {
+  return ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
+}
 
 /**
  * The first day retention keeps: `retentionDays` whole UTC days before today's. Every record of
  * an earlier day is older than `retentionDays` days.
  */
 export function retentionCutoffDay(nowMs: number, retentionDays: number): string {
-  return utcDay(nowMs - (((nowMs % DAY_MS) + DAY_MS) % DAY_MS) - retentionDays * DAY_MS);
+  return utcDay(utcDayStart(nowMs) - retentionDays * DAY_MS);
 }
 
 export function segmentName(n: number): string {
