@@ -395,6 +395,68 @@ describe('JSON, Suricata EVE and Zeek', () => {
     });
   });
 
+  it('maps Windows events as evtx_dump writes them: own time, logsource, names and common fields', () => {
+    const line = JSON.stringify({
+      Event: {
+        '#attributes': { xmlns: 'http://schemas.microsoft.com/win/2004/08/events/event' },
+        System: {
+          Provider: { '#attributes': { Name: 'Microsoft-Windows-Security-Auditing' } },
+          EventID: 4625,
+          TimeCreated: { '#attributes': { SystemTime: '2026-11-25T03:14:07.215342Z' } },
+          Channel: 'Security',
+          Computer: 'ward-office-07.city.local',
+        },
+        EventData: {
+          TargetUserName: 'administrator',
+          LogonType: 10,
+          IpAddress: '203.0.113.45',
+          IpPort: '50122',
+        },
+      },
+    });
+    const r = parsed(line);
+    expect(r.parser).toBe('json');
+    expect(r.event.eventTime).toBe('2026-11-25T03:14:07.215Z');
+    expect(r.event.flags).toEqual([]);
+    expect(r.event.logsource).toEqual({ product: 'windows', service: 'security' });
+    expect(r.event.message).toBe(line);
+    expect(r.event.fields).toMatchObject({
+      'Event.System.EventID': 4625,
+      EventID: 4625,
+      Channel: 'Security',
+      Provider_Name: 'Microsoft-Windows-Security-Auditing',
+      TargetUserName: 'administrator',
+      LogonType: 10,
+      'host.name': 'ward-office-07.city.local',
+      'user.name': 'administrator',
+      'source.ip': '203.0.113.45',
+      'source.port': 50122,
+    });
+  });
+
+  it('reads an evtx_dump EventID given with attributes, and Sysmon categories', () => {
+    const r = parsed(
+      JSON.stringify({
+        Event: {
+          System: {
+            Provider: { '#attributes': { Name: 'Microsoft-Windows-Sysmon' } },
+            EventID: { '#attributes': { Qualifiers: 0 }, '#text': 3 },
+            Channel: 'Microsoft-Windows-Sysmon/Operational',
+            Computer: 'scada-hmi-02',
+          },
+          EventData: { Image: 'C:\\Tools\\plink.exe', DestinationIp: '198.51.100.7' },
+        },
+      }),
+    );
+    expect(r.event.logsource).toEqual({ product: 'windows', category: 'network_connection' });
+    expect(r.event.fields).toMatchObject({
+      EventID: 3,
+      Image: 'C:\\Tools\\plink.exe',
+      'process.name': 'C:\\Tools\\plink.exe',
+      'destination.ip': '198.51.100.7',
+    });
+  });
+
   it('refuses arrays and scalars as events when JSON is forced', () => {
     expect(parsers.json('[1,2]', ctx)).toEqual({ ok: false, reason: 'json: not an object' });
     expect(parsers['suricata-eve']('{"a":1}', ctx)).toMatchObject({ ok: false });
@@ -568,6 +630,7 @@ describe('hostile field names', () => {
     const inputs = [
       '{"__proto__":{"polluted":1},"a":1}',
       '{"win":{"system":{"eventID":"1"},"eventdata":{"__proto__":{"polluted":1}}}}',
+      '{"Event":{"System":{"EventID":1},"EventData":{"__proto__":{"polluted":1}}}}',
       'CEF:0|v|p|1|id|n|1|__proto__=x src=10.0.0.1 cs1Label=__proto__ cs1=y',
       'LEEF:2.0|v|p|1|id|^|__proto__=x^src=10.0.0.1',
       'a=1 b=2 __proto__=3',

@@ -216,32 +216,36 @@ export function suricataEvent(o: JsonObject, ctx: ParseContext): ParseOutcome {
   });
 }
 
-/** Wazuh-style Windows events (`{"win": {"system": …, "eventdata": …}}`) use camelCase keys. */
-function windowsEvent(o: JsonObject, ctx: ParseContext): ParseOutcome | undefined {
-  const win = o.win as JsonObject | undefined;
-  if (win === undefined || typeof win !== 'object' || win === null) return undefined;
-  const system = (win.system ?? {}) as JsonObject;
-  const eventdata = (win.eventdata ?? {}) as JsonObject;
-  const fields: Fields = {};
-  flatten(o, '', fields);
-  // Sigma's Windows field names are the Event Log's own PascalCase ones.
-  for (const [k, v] of Object.entries(eventdata)) {
-    if (k.length > 0 && isSafeKey(k)) fields[k[0]!.toUpperCase() + k.slice(1)] = v;
-  }
-  const eventId = Number(system.eventID);
+/** What a Windows event's mapping reads of its `System` part, whichever layout carried it. */
+interface WindowsSystem {
+  eventId: unknown;
+  channel: unknown;
+  provider: unknown;
+  computer: unknown;
+  time: unknown;
+  message?: unknown;
+}
+
+/**
+ * A Windows event whose `EventData` values are already in `fields` under the Event Log's own
+ * PascalCase names (Sigma's Windows field names): the System values, the normalised common
+ * fields and the Sigma logsource its channel and provider call for.
+ */
+function windowsEventOutcome(ctx: ParseContext, system: WindowsSystem, fields: Fields) {
+  const eventId = Number(system.eventId);
   if (Number.isInteger(eventId)) fields.EventID = eventId;
   put(fields, 'Channel', system.channel);
-  put(fields, 'Provider_Name', system.providerName);
+  put(fields, 'Provider_Name', system.provider);
   put(fields, 'Computer', system.computer);
   put(fields, 'host.name', system.computer);
-  put(fields, 'user.name', eventdata.targetUserName ?? eventdata.subjectUserName ?? eventdata.user);
-  putIp(fields, 'source.ip', eventdata.ipAddress ?? eventdata.sourceIp);
-  putPort(fields, 'source.port', eventdata.ipPort ?? eventdata.sourcePort);
-  putIp(fields, 'destination.ip', eventdata.destinationIp);
-  putPort(fields, 'destination.port', eventdata.destinationPort);
-  put(fields, 'process.name', eventdata.image);
+  put(fields, 'user.name', fields.TargetUserName ?? fields.SubjectUserName ?? fields.User);
+  putIp(fields, 'source.ip', fields.IpAddress ?? fields.SourceIp);
+  putPort(fields, 'source.port', fields.IpPort ?? fields.SourcePort);
+  putIp(fields, 'destination.ip', fields.DestinationIp);
+  putPort(fields, 'destination.port', fields.DestinationPort);
+  put(fields, 'process.name', fields.Image);
   const channel = (str(system.channel) ?? '').toLowerCase();
-  const provider = str(system.providerName) ?? '';
+  const provider = str(system.provider) ?? '';
   let logsource: LogSource = { product: 'windows' };
   if (provider === 'Microsoft-Windows-Sysmon') {
     const category = SYSMON_CATEGORIES[eventId];
@@ -254,13 +258,81 @@ function windowsEvent(o: JsonObject, ctx: ParseContext): ParseOutcome | undefine
   else if (channel === 'application') logsource = { product: 'windows', service: 'application' };
   else if (channel.includes('powershell'))
     logsource = { product: 'windows', service: 'powershell' };
-  const time = parseLooseTime(system.systemTime, ctx);
-  return buildEvent(ctx, {
-    time,
+  return {
+    time: parseLooseTime(system.time, ctx),
     logsource,
     message: str(system.message) ?? `EventID ${Number.isInteger(eventId) ? eventId : '?'}`,
+  };
+}
+
+/** Wazuh-style Windows events (`{"win": {"system": …, "eventdata": …}}`) use camelCase keys. */
+function wazuhWindowsEvent(o: JsonObject, ctx: ParseContext): ParseOutcome | undefined {
+  const win = o.win as JsonObject | undefined;
+  if (win === undefined || typeof win !== 'object' || win === null) return undefined;
+  const system = (win.system ?? {}) as JsonObject;
+  const eventdata = (win.eventdata ?? {}) as JsonObject;
+  const fields: Fields = {};
+  flatten(o, '', fields);
+  for (const [k, v] of Object.entries(eventdata)) {
+    if (k.length > 0 && isSafeKey(k)) fields[k[0]!.toUpperCase() + k.slice(1)] = v;
+  }
+  const mapped = windowsEventOutcome(
+    ctx,
+    {
+      eventId: system.eventID,
+      channel: system.channel,
+      provider: system.providerName,
+      computer: system.computer,
+      time: system.systemTime,
+      message: system.message,
+    },
     fields,
-  });
+  );
+  return buildEvent(ctx, { ...mapped, fields });
+}
+
+const object = (v: unknown): JsonObject | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as JsonObject) : undefined;
+
+/** `{"#text": 4625, "#attributes": {…}}` where an element has attributes, else the value. */
+const elementText = (v: unknown): unknown => object(v)?.['#text'] ?? v;
+
+/**
+ * Windows events as `evtx_dump -o jsonl` and most evtx-to-JSON shippers write them
+ * (`{"Event": {"System": …, "EventData": …}}`). The flattened `Event.*` fields stay as they are
+ * (detection evaluates such an event from its original document); the EventData values are
+ * also given under their own names, as Sigma's Windows rules and searches use them, and the time
+ * is the event's own `TimeCreated`, not the time it arrived.
+ */
+function evtxWindowsEvent(
+  o: JsonObject,
+  ctx: ParseContext,
+  text: string,
+): ParseOutcome | undefined {
+  const event = object(o.Event);
+  const system = object(event?.System);
+  if (event === undefined || system === undefined) return undefined;
+  const fields: Fields = {};
+  flatten(o, '', fields);
+  for (const [k, v] of Object.entries(object(event.EventData) ?? {})) {
+    if (k.length > 0 && !k.startsWith('#') && isSafeKey(k)) {
+      const value = elementText(v);
+      if (object(value) === undefined) fields[k] = value;
+    }
+  }
+  const mapped = windowsEventOutcome(
+    ctx,
+    {
+      eventId: elementText(system.EventID),
+      channel: system.Channel,
+      provider: object(object(system.Provider)?.['#attributes'])?.Name,
+      computer: system.Computer,
+      time: object(object(system.TimeCreated)?.['#attributes'])?.SystemTime,
+    },
+    fields,
+  );
+  // The whole document stays the message, so free text finds any of its values.
+  return buildEvent(ctx, { ...mapped, message: text, fields });
 }
 
 const SYSMON_CATEGORIES: Record<number, string> = {
@@ -301,7 +373,7 @@ const MESSAGE_KEYS = ['message', 'msg', 'log', 'Message', 'description'];
 
 /** Any other JSON object: fields flattened, time and message taken from the usual keys. */
 export function genericJsonEvent(o: JsonObject, ctx: ParseContext, text: string): ParseOutcome {
-  const win = windowsEvent(o, ctx);
+  const win = wazuhWindowsEvent(o, ctx) ?? evtxWindowsEvent(o, ctx, text);
   if (win !== undefined) return win;
   const fields: Fields = {};
   flatten(o, '', fields);

@@ -437,8 +437,9 @@ describe('IndicatorMatcher over events from the real ingest parsers', () => {
       // the event's IMPHASH: not a file hash, so no match
       ind('hash', 'c324aaac01f0f75c811e1f80c41b860c'),
     ]);
+    // reported under the event's own field name, as Sigma's Windows rules name it
     expect(m.match(e).map((x) => `${x.field}=${x.value}`)).toEqual([
-      'Event.EventData.Hashes=SHA256=1B48A4F8D20026E6C56E3AB4CC4788FA6425C8A75F8D91C2869FA533DE6B209E',
+      'Hashes=SHA256=1B48A4F8D20026E6C56E3AB4CC4788FA6425C8A75F8D91C2869FA533DE6B209E',
     ]);
 
     const wazuh = parsed(
