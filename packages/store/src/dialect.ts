@@ -10,6 +10,13 @@ import {
 export type DialectKind = 'sqlite' | 'postgres';
 
 /**
+ * `lead`: the matches are few, so the query starts from them (and sorts them). `filter`: they are
+ * many, so the query walks the time index in the order asked for and keeps the rows that match,
+ * stopping at the page's end instead of fetching and sorting every match.
+ */
+export type FullTextUse = 'lead' | 'filter';
+
+/**
  * Everything that differs between SQLite and PostgreSQL lives here, so the repositories and
  * migrations above it stay dialect-neutral. Only SQLite is implemented until the PostgreSQL issue;
  * its implementation of this interface is all it needs to add below the repositories.
@@ -34,7 +41,9 @@ export interface DialectHelper {
    * Rows whose `column` holds the words of `text` in that order (a phrase); a trailing `*` makes
    * the last word a prefix.
    */
-  fullTextMatch(table: string, key: string, text: string): Expression<SqlBool>;
+  fullTextMatch(table: string, key: string, text: string, use?: FullTextUse): Expression<SqlBool>;
+  /** How many rows `fullTextMatch` would find, counted up to `cap` (a cheap probe). */
+  fullTextCount(db: Kysely<unknown>, table: string, text: string, cap: number): Promise<number>;
   /** The value of a top-level key of a JSON text column as text (keys may contain dots). */
   jsonText(column: string, key: string): RawBuilder<string | null>;
   /** The value of a top-level key of a JSON text column as a number (null when not numeric). */
@@ -71,8 +80,18 @@ export const sqliteDialect: DialectHelper = {
       db,
     );
   },
-  fullTextMatch: (table, key, text) =>
-    sql<SqlBool>`${sql.ref(`${table}.${key}`)} in (select rowid from ${sql.id(`${table}_fts`)} where ${sql.id(`${table}_fts`)} match ${fts5Phrase(text)})`,
+  fullTextMatch: (table, key, text, use = 'lead') =>
+    // A unary `+` keeps SQLite from starting at the matched keys, so it scans in index order.
+    sql<SqlBool>`${use === 'filter' ? sql`+` : sql``}${sql.ref(`${table}.${key}`)} in (select rowid from ${sql.id(`${table}_fts`)} where ${sql.id(`${table}_fts`)} match ${fts5Phrase(text)})`,
+  async fullTextCount(db, table, text, cap) {
+    const fts = sql.id(`${table}_fts`);
+    const r = await sql<{
+      n: number;
+    }>`select count(*) as n from (select rowid from ${fts} where ${fts} match ${fts5Phrase(text)} limit ${sql.lit(Math.trunc(cap))})`.execute(
+      db,
+    );
+    return Number(r.rows[0]?.n ?? 0);
+  },
   jsonText: (column, key) =>
     sql<string | null>`cast(json_extract(${sql.ref(column)}, ${jsonPath(key)}) as text)`,
   jsonNumber: (column, key) =>

@@ -2,8 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Sqlite from 'better-sqlite3';
 import { parseQuery } from '@prahari/core';
 import type { NewEvent } from './repositories.js';
+import { sqliteDialect } from './dialect.js';
+import { compileQuery } from './event-search.js';
 import { Store } from './store.js';
 
 let dir: string;
@@ -193,5 +196,111 @@ describe('event search', () => {
     await expect(
       store.search.search({ query: parseQuery(''), limit: 1, cursor: 'garbage' }),
     ).rejects.toThrow(/cursor/);
+  });
+});
+
+describe('event search for a word in thousands of events', () => {
+  let big: Store;
+  let bigDir: string;
+  const total = 6000;
+  // Event times in an order unlike the order of storing, as when senders' clocks and delays differ.
+  const minuteOf = (i: number) => (i * 7919) % total;
+  const expected: { seq: number; time: string; failed: boolean }[] = [];
+
+  beforeAll(async () => {
+    bigDir = mkdtempSync(join(tmpdir(), 'prahari-search-big-'));
+    big = Store.open({ driver: 'sqlite', path: join(bigDir, 'prahari.db') });
+    await big.migrate();
+    const events = Array.from({ length: total }, (_, i) => {
+      const failed = i % 50 === 0;
+      const e = event(0, failed ? `camera ${i} login failed` : `camera ${i} heartbeat ok`, {});
+      const t = new Date(Date.UTC(2026, 10, 20) + minuteOf(i) * 60_000).toISOString();
+      expected.push({ seq: i + 1, time: t, failed });
+      return { ...e, eventTime: t, receivedAt: t };
+    });
+    await big.events.writeBatch({ events, deadLetters: [] });
+    expected.sort((a, b) => b.time.localeCompare(a.time) || b.seq - a.seq);
+  });
+  afterAll(async () => {
+    await big.close();
+    rmSync(bigDir, { recursive: true, force: true });
+  });
+
+  it('pages through a frequent word newest first, by event time, as for any query', async () => {
+    const seen: number[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < 3; page++) {
+      const r = await big.search.search({
+        query: parseQuery('camera'),
+        limit: 40,
+        ...(cursor && { cursor }),
+      });
+      seen.push(...r.events.map((e) => e.seq));
+      cursor = r.nextCursor!;
+    }
+    expect(seen).toEqual(expected.slice(0, 120).map((e) => e.seq));
+    const oldest = await big.search.search({ query: parseQuery('camera'), limit: 5, order: 'asc' });
+    expect(oldest.events.map((e) => e.seq)).toEqual(
+      expected
+        .slice(-5)
+        .reverse()
+        .map((e) => e.seq),
+    );
+  });
+
+  it('combines a frequent word with a rare one, NOT and a time range', async () => {
+    const failed = expected.filter((e) => e.failed);
+    const r = await big.search.search({ query: parseQuery('camera AND failed'), limit: 500 });
+    expect(r.events.map((e) => e.seq)).toEqual(failed.map((e) => e.seq));
+    const notFailed = await big.search.search({
+      query: parseQuery('camera NOT failed'),
+      limit: 10,
+    });
+    expect(notFailed.events.map((e) => e.seq)).toEqual(
+      expected
+        .filter((e) => !e.failed)
+        .slice(0, 10)
+        .map((e) => e.seq),
+    );
+    const from = '2026-11-22T00:00:00.000Z';
+    const to = '2026-11-22T01:00:00.000Z';
+    const hour = await big.search.search({ query: parseQuery('camera'), from, to, limit: 100 });
+    expect(hour.events.map((e) => e.seq)).toEqual(
+      expected.filter((e) => e.time >= from && e.time < to).map((e) => e.seq),
+    );
+  });
+
+  it('counts a word frequent from 5,000 matches, and one in a thousand stored events', async () => {
+    expect([...(await big.search.frequentTerms(parseQuery('camera OR failed')))]).toEqual([
+      'camera',
+    ]);
+    expect((await big.search.frequentTerms(parseQuery('"camera 17*"'))).size).toBe(0);
+    expect((await big.search.frequentTerms(parseQuery('c*mera source.ip:10.1.1.1'))).size).toBe(0);
+  });
+
+  it('walks the time index for a frequent word and starts from the matches of a rare one', () => {
+    const plan = (q: string, frequent: string[]) => {
+      const compiled = big.db
+        .selectFrom('events')
+        .select('seq')
+        .where(compileQuery(parseQuery(q), sqliteDialect, new Set(frequent)))
+        .orderBy('event_time', 'desc')
+        .orderBy('seq', 'desc')
+        .limit(10)
+        .compile();
+      const sqlite = new Sqlite(join(bigDir, 'prahari.db'), { readonly: true });
+      try {
+        const steps = sqlite
+          .prepare<unknown[], { detail: string }>(`explain query plan ${compiled.sql}`)
+          .all(...compiled.parameters);
+        return steps.map((s) => s.detail).join(' | ');
+      } finally {
+        sqlite.close();
+      }
+    };
+    expect(plan('camera', ['camera'])).toMatch(
+      /^SCAN events USING (COVERING )?INDEX events_time\b/,
+    );
+    expect(plan('failed', [])).toContain('USE TEMP B-TREE FOR ORDER BY');
   });
 });
