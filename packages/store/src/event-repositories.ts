@@ -135,6 +135,14 @@ export class KyselyEventRepository implements IngestEventRepository {
       .executeTakeFirst();
     return Number(r.numDeletedRows);
   }
+
+  async forgetIdempotencyKeysBefore(before: string): Promise<number> {
+    const r = await this.db
+      .deleteFrom('ingest_batches')
+      .where('received_at', '<', before)
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
 }
 
 function toDeadLetter(r: Selectable<DeadLettersTable>): DeadLetterRecord {
@@ -189,5 +197,20 @@ export class KyselyDeadLetterRepository implements DeadLetterRepository {
       .set((eb) => ({ reason, retries: eb('retries', '+', 1), last_retry_at: at }))
       .where('seq', '=', seq)
       .execute();
+  }
+
+  async deleteReceivedBefore(before: string, limit: number): Promise<number> {
+    const r = await this.db
+      .deleteFrom('dead_letters')
+      .where('seq', 'in', (eb) =>
+        eb
+          .selectFrom('dead_letters')
+          .select('seq')
+          .where('received_at', '<', before)
+          .orderBy('seq')
+          .limit(limit),
+      )
+      .executeTakeFirst();
+    return Number(r.numDeletedRows);
   }
 }

@@ -164,6 +164,8 @@ export interface EventRepository {
   count(): Promise<number>;
   /** Deletes events received before `before`; returns how many. */
   deleteReceivedBefore(before: string, limit: number): Promise<number>;
+  /** Forgets the idempotency keys of batches received before `before`; returns how many. */
+  forgetIdempotencyKeysBefore(before: string): Promise<number>;
 }
 
 export interface DeadLetterQuery {
@@ -180,6 +182,8 @@ export interface DeadLetterRepository {
   list(q: DeadLetterQuery): Promise<DeadLetterRecord[]>;
   countByStatus(): Promise<Record<string, number>>;
   markRetryFailed(seq: number, reason: string, at: string): Promise<void>;
+  /** Deletes dead letters received before `before`, oldest first, at most `limit`; returns how many. */
+  deleteReceivedBefore(before: string, limit: number): Promise<number>;
 }
 
 export interface SourceRow {

@@ -153,7 +153,8 @@ export const ConfigSchema = Type.Object(
           default: 30,
           minimum: 1,
           maximum: 36_500,
-          description: 'days parsed events stay searchable in the database',
+          description:
+            'days parsed events and dead letters stay in the database (searchable, retryable)',
         }),
         defaultTimezone: Type.String({
           default: 'UTC',

@@ -9,6 +9,7 @@ import { incidents } from './0007-incidents.js';
 import { response } from './0008-response.js';
 import { settings } from './0009-settings.js';
 import { incidentReportDetails } from './0010-incident-report-details.js';
+import { ingestBatchesPerSender } from './0011-ingest-batches-per-sender.js';
 
 /** A migration gets the dialect helper so it can stay dialect-neutral. */
 export interface VersionedMigration {
@@ -27,6 +28,7 @@ export const MIGRATIONS: VersionedMigration[] = [
   response,
   settings,
   incidentReportDetails,
+  ingestBatchesPerSender,
 ];
 
 export function migrationsFor(dialect: DialectHelper): Record<string, Migration> {

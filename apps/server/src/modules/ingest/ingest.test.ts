@@ -109,6 +109,27 @@ describe('HTTP ingest', () => {
     expect((await search('source.ip:192.0.2.77')).events).toHaveLength(1);
   });
 
+  it('keeps each sender’s Idempotency-Keys apart: two collectors counting batches the same way both store', async () => {
+    const otherKey = (
+      await server.request('POST', '/api/v1/apikeys', {
+        auth: admin,
+        body: { name: 'collector-2', role: 'ingest' },
+      })
+    ).body.secret;
+    const send = (auth: string, ip: string) =>
+      server.request('POST', '/api/v1/ingest', {
+        auth,
+        body: { ...eve, src_ip: ip },
+        headers: { 'idempotency-key': 'batch-7' },
+      });
+    expect((await send(ingestKey, '192.0.2.81')).body).toMatchObject({ duplicate: false });
+    const second = await send(otherKey, '192.0.2.82');
+    expect(second.status).toBe(200);
+    expect(second.body).toMatchObject({ accepted: 1, duplicate: false });
+    expect((await send(otherKey, '192.0.2.82')).body).toMatchObject({ duplicate: true });
+    expect((await search('source.ip:192.0.2.81 OR source.ip:192.0.2.82')).events).toHaveLength(2);
+  });
+
   it('refuses roles that may not send events, bad parsers and bad encodings', async () => {
     await server.request('POST', '/api/v1/users', {
       auth: admin,
@@ -145,7 +166,7 @@ describe('HTTP ingest', () => {
 
   it('counts top values and reports ingest figures', async () => {
     const top = await server.request('GET', '/api/v1/events/top?field=parser', { auth: admin });
-    expect(top.body.values[0]).toEqual({ value: 'suricata-eve', count: 4 });
+    expect(top.body.values[0]).toEqual({ value: 'suricata-eve', count: 6 });
     const stats = await server.request('GET', '/api/v1/ingest/stats', { auth: admin });
     expect(stats.body).toMatchObject({
       stored: expect.any(Number),
@@ -154,7 +175,7 @@ describe('HTTP ingest', () => {
     });
     const metrics = await server.request('GET', '/metrics');
     expect(metrics.body).toMatch(
-      /prahari_events_stored_total\{listener="http",parser="suricata-eve"\} 4/,
+      /prahari_events_stored_total\{listener="http",parser="suricata-eve"\} 6/,
     );
   });
 });

@@ -38,24 +38,48 @@ describe('retention', () => {
         )
       ).status,
     ).toBe(200);
+    // A record that cannot be read, and a batch a collector may retry under its key.
+    const broken = await server.request('POST', '/api/v1/ingest', {
+      auth: admin,
+      body: '{"pump": ',
+      headers: { 'content-type': 'application/x-ndjson' },
+    });
+    expect(broken.body).toMatchObject({ deadLettered: 1 });
+    const keyed = () =>
+      server.request('POST', '/api/v1/ingest', {
+        auth: admin,
+        body: { message: 'valve 3 opened', host: 'pump-1' },
+        headers: { 'idempotency-key': 'pump-batch-1' },
+      });
+    expect((await keyed()).body).toMatchObject({ accepted: 1, duplicate: false });
+    expect((await keyed()).body).toMatchObject({ duplicate: true });
 
     // Day 2: the first day's segment is sealed, and the seal is anchored in the audit trail.
     clock.set('2026-01-02T00:05:00.000Z');
     const sealed = await server.retention.sealDue();
-    expect(sealed).toMatchObject({ day: '2026-01-01', count: 1 });
+    expect(sealed).toMatchObject({ day: '2026-01-01', count: 3 });
     const seal = await server.request('GET', '/api/v1/audit?action=archive.seal', { auth: admin });
     expect(seal.body.entries[0]).toMatchObject({
       actorKind: 'system',
       details: { manifestHash: sealed!.manifestHash },
     });
 
-    // Day 40: the event has left the hot store, the archive still has it.
+    // Day 40: the events and the dead letter have left the hot store, the archive still has
+    // them; the key is forgotten with the event it guarded, so a batch sent under it now is new.
     clock.set('2026-02-10T00:00:00.000Z');
-    expect(await server.retention.enforce()).toEqual({ segmentsDeleted: 0, eventsDeleted: 1 });
+    expect(await server.retention.enforce()).toEqual({
+      segmentsDeleted: 0,
+      eventsDeleted: 2,
+      deadLettersDeleted: 1,
+    });
     expect(
       (await server.request('GET', '/api/v1/events?q=ops', { auth: admin })).body.events,
     ).toEqual([]);
-    expect(server.archive.stats().records).toBeGreaterThanOrEqual(1);
+    expect(
+      (await server.request('GET', '/api/v1/deadletters', { auth: admin })).body.deadLetters,
+    ).toEqual([]);
+    expect(server.archive.stats().records).toBeGreaterThanOrEqual(3);
+    expect((await keyed()).body).toMatchObject({ accepted: 1, duplicate: false });
 
     // Day 182: the archive day is past 180 days; deleted, audited, and the chain still verifies.
     clock.set('2026-07-01T00:00:00.000Z');
@@ -71,6 +95,13 @@ describe('retention', () => {
     const expire = await server.request('GET', '/api/v1/audit?action=events.expire', {
       auth: admin,
     });
-    expect(expire.body.entries[0].details).toMatchObject({ events: 1, hotRetentionDays: 30 });
+    expect(expire.body.entries.at(-1).details).toMatchObject({ events: 2, hotRetentionDays: 30 });
+    const expiredLetters = await server.request('GET', '/api/v1/audit?action=deadletters.expire', {
+      auth: admin,
+    });
+    expect(expiredLetters.body.entries[0]).toMatchObject({
+      actorKind: 'system',
+      details: { deadLetters: 1, hotRetentionDays: 30 },
+    });
   });
 });

@@ -31,8 +31,16 @@ export class RetentionService {
     return sealed;
   }
 
-  /** Deletes what is past retention: archive segments (each audited first) and old hot events. */
-  async enforce(): Promise<{ segmentsDeleted: number; eventsDeleted: number }> {
+  /**
+   * Deletes what is past retention: archive segments (each audited first), and from the hot store
+   * the events and dead letters received before its cutoff (the archive keeps their raw text) and
+   * the idempotency keys of batches as old, which guard nothing once their events are gone.
+   */
+  async enforce(): Promise<{
+    segmentsDeleted: number;
+    eventsDeleted: number;
+    deadLettersDeleted: number;
+  }> {
     const system = { principal: SYSTEM_PRINCIPAL, ip: null };
     const deleted = await this.archive.enforceRetention(async (segment) => {
       await this.audit.record(system, {
@@ -44,23 +52,36 @@ export class RetentionService {
     const before = new Date(
       this.clock.now().getTime() - this.hotRetentionDays * DAY_MS,
     ).toISOString();
-    let eventsDeleted = 0;
-    for (;;) {
-      const n = await this.store.events.deleteReceivedBefore(before, DELETE_CHUNK);
-      eventsDeleted += n;
-      if (n < DELETE_CHUNK) break;
-    }
-    if (eventsDeleted > 0) {
-      await this.audit.record(system, {
-        action: 'events.expire',
-        target: null,
-        details: {
-          receivedBefore: before,
-          events: eventsDeleted,
-          hotRetentionDays: this.hotRetentionDays,
-        },
-      });
-    }
-    return { segmentsDeleted: deleted.length, eventsDeleted };
+    const expire = async (
+      action: string,
+      counted: string,
+      deleteChunk: (before: string, limit: number) => Promise<number>,
+    ): Promise<number> => {
+      let total = 0;
+      for (;;) {
+        const n = await deleteChunk(before, DELETE_CHUNK);
+        total += n;
+        if (n < DELETE_CHUNK) break;
+      }
+      if (total > 0)
+        await this.audit.record(system, {
+          action,
+          target: null,
+          details: {
+            receivedBefore: before,
+            [counted]: total,
+            hotRetentionDays: this.hotRetentionDays,
+          },
+        });
+      return total;
+    };
+    const eventsDeleted = await expire('events.expire', 'events', (b, n) =>
+      this.store.events.deleteReceivedBefore(b, n),
+    );
+    const deadLettersDeleted = await expire('deadletters.expire', 'deadLetters', (b, n) =>
+      this.store.deadLetters.deleteReceivedBefore(b, n),
+    );
+    await this.store.events.forgetIdempotencyKeysBefore(before);
+    return { segmentsDeleted: deleted.length, eventsDeleted, deadLettersDeleted };
   }
 }
