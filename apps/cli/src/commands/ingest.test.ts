@@ -27,6 +27,13 @@ describe('prahari ingest / search / deadletter', { timeout: 180_000 }, () => {
     expect(summary).toMatchObject({ files: 1, deadLettered: 0 });
     expect(summary.stored).toBe(summary.read);
     expect(summary.parsers).toEqual({ 'suricata-eve': summary.read });
+    // Run again (as after an import that failed part way): every slice is known, none stored twice.
+    const again = JSON.parse(prahari(['ingest', SURICATA, '--json']).stdout);
+    expect(again).toMatchObject({ read: summary.read, stored: 0, duplicates: summary.read });
+    const stored = JSON.parse(
+      prahari(['--json', 'search', 'parser:suricata-eve', '--limit', '1000']).stdout,
+    );
+    expect(stored.events).toHaveLength(summary.read);
 
     const zeek = prahari([
       'ingest',
