@@ -32,6 +32,14 @@ const evtxDocument = JSON.stringify({
   Event: { System: { EventID: 4625, Channel: 'Security' }, EventData: { TargetUserName: 'admin' } },
 });
 
+// An element with attributes is written as { "#text", "#attributes" } by evtx_dump.
+const evtxWithAttributes = JSON.stringify({
+  Event: {
+    System: { EventID: { '#text': 7045, '#attributes': { Qualifiers: 16384 } }, Channel: 'System' },
+    EventData: { ServiceName: 'PSEXESVC' },
+  },
+});
+
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'prahari-feed-'));
   const path = join(dir, 'prahari.db');
@@ -45,6 +53,10 @@ beforeAll(async () => {
       }),
       event('logon failure', '{"win":{"system":{"eventID":"4625"}}}', { EventID: 4625 }),
       event('logon success', '{"win":{"system":{"eventID":"4624"}}}', { EventID: 4624 }),
+      event('service installed', evtxWithAttributes, {
+        'Event.System.EventID.#text': 7045,
+        'Event.System.EventID.#attributes.Qualifiers': 16384,
+      }),
     ],
     deadLetters: [],
   });
@@ -60,7 +72,7 @@ afterAll(async () => {
 describe('EventFeedReader', () => {
   it('reads events in seq order with their logsource and parsed fields', () => {
     const events = reader.readAfter(0, Number.MAX_SAFE_INTEGER, 10);
-    expect(events.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
     expect(events[1]).toMatchObject({
       sourceName: 'dc-01',
       logsource: { product: 'windows', service: 'security' },
@@ -71,7 +83,7 @@ describe('EventFeedReader', () => {
 
   it('gives the raw text only of events in the evtx_dump layout, which rules see as received', () => {
     const events = reader.readAfter(0, Number.MAX_SAFE_INTEGER, 10);
-    expect(events.map((e) => e.raw)).toEqual([evtxDocument, null, null]);
+    expect(events.map((e) => e.raw)).toEqual([evtxDocument, null, null, evtxWithAttributes]);
   });
 
   it('stops at the limit and at the last seq asked for', () => {

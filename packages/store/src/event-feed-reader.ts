@@ -17,9 +17,21 @@ export interface FeedEvent extends Pick<
 > {
   /**
    * The text as received, only where detection needs it: a Windows event in the evtx_dump JSON
-   * layout (with an `Event.System.EventID` field), which rules see as the original document.
+   * layout (`isEvtxDocument`), which rules see as the original document.
    */
   raw: string | null;
+}
+
+/**
+ * Whether stored fields are those of a Windows event in the evtx_dump JSON layout: an
+ * `Event.System.EventID`, flattened as a value or, where the element has attributes, as
+ * `{ "#text", "#attributes" }`.
+ */
+export function isEvtxDocument(fields: Record<string, unknown>): boolean {
+  return (
+    fields['Event.System.EventID'] !== undefined ||
+    fields['Event.System.EventID.#text'] !== undefined
+  );
 }
 
 type FeedRow = [
@@ -82,7 +94,7 @@ export class EventFeedReader {
         fields,
         // Fetched by key only for these events: asking SQL to look for the key in every row's
         // fields text (`instr`) cost as much as reading the row.
-        raw: fields['Event.System.EventID'] === undefined ? null : (this.#raw.get(r[0]) ?? null),
+        raw: isEvtxDocument(fields) ? (this.#raw.get(r[0]) ?? null) : null,
       };
     });
   }

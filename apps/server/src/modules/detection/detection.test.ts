@@ -418,6 +418,50 @@ detection:
     expect(await alertsFor('5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a4444')).toHaveLength(1);
   });
 
+  it('reads an evtx_dump event whose EventID carries attributes as the Windows event it is', async () => {
+    // Security 4688 is process creation under its own field names; evtx_dump writes an EventID
+    // with attributes as { "#text", "#attributes" }.
+    const rule = `title: Test whoami started
+id: 5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a5555
+status: test
+level: medium
+logsource:
+  product: windows
+  category: process_creation
+detection:
+  selection:
+    Image|endswith: '\\whoami.exe'
+  condition: selection
+`;
+    const res = await server.request('POST', '/api/v1/rules', {
+      auth: admin,
+      body: { yaml: rule },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    await ingest([
+      JSON.stringify({
+        Event: {
+          System: {
+            Provider: { '#attributes': { Name: 'Microsoft-Windows-Security-Auditing' } },
+            EventID: { '#text': 4688, '#attributes': { Qualifiers: '' } },
+            Channel: 'Security',
+            Computer: 'egov-web-02.iccc.local',
+            TimeCreated: { '#attributes': { SystemTime: new Date().toISOString() } },
+          },
+          EventData: {
+            NewProcessName: 'C:\\Windows\\System32\\whoami.exe',
+            SubjectUserName: 'svc-portal',
+          },
+        },
+      }),
+    ]);
+    await expect
+      .poll(async () => (await alertsFor('5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a5555')).length, {
+        timeout: 10_000,
+      })
+      .toBe(1);
+  });
+
   it('validates an upload without saving and explains what is wrong', async () => {
     const res = await server.request('POST', '/api/v1/rules/validate', {
       auth: admin,

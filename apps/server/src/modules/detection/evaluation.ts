@@ -5,7 +5,7 @@
  */
 import type { Match, SigmaEngine } from '@prahari/sigma';
 import type { AlertAsset, AlertHit } from '@prahari/store';
-import type { FeedEvent } from '@prahari/store/event-feed-reader';
+import { isEvtxDocument, type FeedEvent } from '@prahari/store/event-feed-reader';
 import { assetConcerned, type AssetDirectory, type ObservedEvent } from '../assets/directory.js';
 import type { IndicatorMatch, MatchableEvent } from '../indicators/matcher.js';
 
@@ -89,7 +89,7 @@ function first(v: unknown): unknown {
  * fields cannot show.
  */
 function windowsEventOf(e: FeedEvent): Record<string, unknown> | undefined {
-  if (e.fields['Event.System.EventID'] === undefined || !e.raw?.startsWith('{')) return undefined;
+  if (!isEvtxDocument(e.fields) || !e.raw?.startsWith('{')) return undefined;
   try {
     const root = JSON.parse(e.raw) as unknown;
     return typeof root === 'object' && root !== null && 'Event' in root ? root : undefined;
