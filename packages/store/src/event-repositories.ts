@@ -76,6 +76,30 @@ export interface IngestEventRepository extends EventRepository {
   startWriter(): Promise<void>;
 }
 
+/**
+ * Deletes at most `limit` rows received before `before`, oldest first: retention works through a
+ * large backlog in chunks, each a short write, instead of one that holds the write lock for long.
+ */
+async function deleteOldestReceivedBefore(
+  db: Kysely<Database>,
+  table: 'events' | 'dead_letters',
+  before: string,
+  limit: number,
+): Promise<number> {
+  const r = await db
+    .deleteFrom(table)
+    .where('seq', 'in', (eb) =>
+      eb
+        .selectFrom(table)
+        .select('seq')
+        .where('received_at', '<', before)
+        .orderBy('seq')
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 export class KyselyEventRepository implements IngestEventRepository {
   constructor(
     private readonly db: Kysely<Database>,
@@ -121,19 +145,8 @@ export class KyselyEventRepository implements IngestEventRepository {
     return Number(r.n);
   }
 
-  async deleteReceivedBefore(before: string, limit: number): Promise<number> {
-    const r = await this.db
-      .deleteFrom('events')
-      .where('seq', 'in', (eb) =>
-        eb
-          .selectFrom('events')
-          .select('seq')
-          .where('received_at', '<', before)
-          .orderBy('seq')
-          .limit(limit),
-      )
-      .executeTakeFirst();
-    return Number(r.numDeletedRows);
+  deleteReceivedBefore(before: string, limit: number): Promise<number> {
+    return deleteOldestReceivedBefore(this.db, 'events', before, limit);
   }
 
   async forgetIdempotencyKeysBefore(before: string): Promise<number> {
@@ -199,18 +212,7 @@ export class KyselyDeadLetterRepository implements DeadLetterRepository {
       .execute();
   }
 
-  async deleteReceivedBefore(before: string, limit: number): Promise<number> {
-    const r = await this.db
-      .deleteFrom('dead_letters')
-      .where('seq', 'in', (eb) =>
-        eb
-          .selectFrom('dead_letters')
-          .select('seq')
-          .where('received_at', '<', before)
-          .orderBy('seq')
-          .limit(limit),
-      )
-      .executeTakeFirst();
-    return Number(r.numDeletedRows);
+  deleteReceivedBefore(before: string, limit: number): Promise<number> {
+    return deleteOldestReceivedBefore(this.db, 'dead_letters', before, limit);
   }
 }
