@@ -961,15 +961,36 @@ describe('event time, lateness and out-of-order events', () => {
     const e = engine([r], { clock, allowedLatenessMs: MIN });
     feed(e, [['x', { User: 'z' }, T0 + 365 * 24 * 60 * MIN]]);
     expect(e.stats().future).toBe(1);
-    expect(e.stats().watermarkMs).toBe(T0 + 15 * MIN);
-    // Ordinary events keep flowing and correlating.
+    // The watermark runs ahead of the clock by half the lateness at most.
+    expect(e.stats().watermarkMs).toBe(T0 + 10 * MIN + 30 * SEC);
+    // Ordinary events, dated a little before the clock as they arrive, keep correlating.
     expect(
       feed(
         e,
-        [0, 1, 2].map((s) => ['x', { User: 'a' }, T0 + 14 * MIN + s]),
+        [0, 1, 2].map((s) => ['x', { User: 'a' }, T0 + 10 * MIN - 20 * SEC + s]),
       ),
     ).toHaveLength(1);
     expect(e.stats().tooLate).toBe(0);
+  });
+
+  it('keeps correlating on-time senders while another one writes local time as if it were UTC', () => {
+    // A device in India logging 09:00 IST without a zone is read as 09:00 UTC: 5½ hours ahead.
+    const clock = new ManualClock(T0 + 60 * MIN);
+    const e = engine([r], { clock, allowedLatenessMs: MIN, maxGroups: 10 });
+    const ahead = 330 * MIN;
+    const results: CorrelationResult[] = [];
+    for (let s = 0; s < 30; s += 5) {
+      clock.set(T0 + 60 * MIN + s * SEC);
+      results.push(
+        ...feed(e, [
+          ['x', { User: 'nvr' }, T0 + 60 * MIN + s * SEC + ahead],
+          // sent two seconds ago
+          ['x', { User: 'admin' }, T0 + 60 * MIN + s * SEC - 2 * SEC],
+        ]),
+      );
+    }
+    expect(results.map((res) => res.group)).toEqual([{ User: 'nvr' }, { User: 'admin' }]);
+    expect(e.stats()).toMatchObject({ tooLate: 0, future: 6 });
   });
 });
 

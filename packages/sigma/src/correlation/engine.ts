@@ -36,7 +36,11 @@ export interface CorrelationEngineOptions {
   maxStateEvents?: number;
   /** events kept as evidence per group and per result (default 100) */
   maxEvidence?: number;
-  /** event times beyond clock + this do not advance the watermark (default 5 min) */
+  /**
+   * event times beyond clock + this move the watermark no further (default: half the lateness).
+   * Kept under the lateness, so that an event dated by a correct clock is never too late behind
+   * a watermark that a fast clock, or a local time read as UTC, pushed to this limit.
+   */
   maxFutureMs?: number;
   /** also return results of correlations that only feed another correlation (default false) */
   emitIntermediate?: boolean;
@@ -240,7 +244,7 @@ export class CorrelationEngine {
     this.#maxEntries = Math.max(1, options.maxEventsPerGroup ?? 10_000);
     this.#maxState = Math.max(1, options.maxStateEvents ?? 500_000);
     this.#maxEvidence = Math.max(0, options.maxEvidence ?? 100);
-    this.#maxFuture = Math.max(0, options.maxFutureMs ?? 300_000);
+    this.#maxFuture = Math.max(0, options.maxFutureMs ?? this.#lateness / 2);
     this.#emitIntermediate = options.emitIntermediate ?? false;
 
     this.#compiled = rules.map((rule) => {

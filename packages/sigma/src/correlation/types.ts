@@ -134,7 +134,7 @@ export interface CorrelationStats {
   missingField: number;
   /** events dropped from a group because it held more than `maxEventsPerGroup` */
   droppedEvents: number;
-  /** events dated beyond the clock plus `maxFutureMs`: counted, but they do not advance the watermark */
+  /** events dated beyond the clock plus `maxFutureMs`: counted, but they move the watermark no further than that */
   future: number;
   /** matches whose event time is not a finite number; not counted */
   invalidTime: number;

@@ -119,6 +119,35 @@ describe('detection in the running server', () => {
     expect(await alertsFor('0afa8a64-c529-4214-ac14-2801494db29e')).toHaveLength(1);
   });
 
+  it('keeps correlating on-time servers while a device writes India’s local time without a zone', async () => {
+    // RFC 3164 times carry no zone; read as UTC (the default), a device logging IST is 5½ hours
+    // ahead of every other sender.
+    const ist = new Date(Date.now() + 330 * 60_000);
+    const months = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+    const two = (n: number) => String(n).padStart(2, '0');
+    const bsd = `${months[ist.getUTCMonth()]} ${String(ist.getUTCDate()).padStart(2, ' ')} ${two(ist.getUTCHours())}:${two(ist.getUTCMinutes())}:${two(ist.getUTCSeconds())}`;
+    await sendTcp(
+      server.syslog.tcpPort!,
+      [1, 2, 3].map(
+        (i) =>
+          `<38>${bsd} nvr-ward-7 sshd[90${i}]: Failed password for admin from 203.0.113.9 port 5100${i} ssh2`,
+      ),
+    );
+    await server.detection.whenCaughtUp();
+    const start = Date.now() - 25_000;
+    await sendTcp(
+      server.syslog.tcpPort!,
+      Array.from({ length: 20 }, (_, i) =>
+        sshFailure(i, '198.51.100.78', new Date(start + i * 1000)),
+      ),
+    );
+    await expect
+      .poll(async () => (await alertsFor('5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a2222')).length, {
+        timeout: 10_000,
+      })
+      .toBe(2);
+  });
+
   it('turns real Suricata EVE alerts into alerts by severity with the city rules', async () => {
     const file = join(
       import.meta.dirname,
@@ -211,10 +240,13 @@ describe('detection in the running server', () => {
     const text = res.body as string;
     expect(text).toMatch(/^prahari_detection_events_total [1-9]/m);
     expect(text).toMatch(/^prahari_detection_lag_events \d+/m);
+    // two bursts of 20 failed logins, and the device 5½ hours ahead's three
     expect(text).toMatch(
-      /^prahari_rule_matches_total\{rule="5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a1111"\} 20/m,
+      /^prahari_rule_matches_total\{rule="5a0f6a51-6c1e-4d6b-9d0e-0c4c7f0a1111"\} 43/m,
     );
     expect(text).toMatch(/^prahari_correlation_state\{figure="groups"\} \d+/m);
+    // the device's three failed logins, each a match of this file's rule and of the city's
+    expect(text).toMatch(/^prahari_correlation_state\{figure="future"\} 6$/m);
     expect(text).toMatch(/^prahari_alert_latency_seconds_count [1-9]/m);
   });
 
