@@ -379,7 +379,9 @@ export class WorkerEventWriter implements EventBatchWriter {
       const waiter = this.#pending.get(m.id);
       if (!waiter) return;
       this.#pending.delete(m.id);
-      if (this.#pending.size === 0) worker.unref();
+      // Not once close() has taken the thread over: it keeps the process alive until the thread
+      // has ended, and a late answer (the first batch's `open`) must not undo that.
+      if (this.#pending.size === 0 && this.#worker === worker) worker.unref();
       if ('error' in m) {
         waiter.reject(Object.assign(new Error(m.error.message), { code: m.error.code }));
       } else {

@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -147,6 +148,27 @@ describe('WAL checkpoints with the event writer thread', () => {
     } finally {
       await copied.close();
     }
+  });
+
+  it('lets a process that closes the store while the writer thread starts exit normally', () => {
+    // A CLI run that wrote nothing (every slice already stored) closes while the thread's first
+    // answer is on its way; that answer unreferenced the thread close() was waiting for, and
+    // the process ended with the command unfinished (exit 13, nothing printed).
+    const script = `
+      import { Store } from ${JSON.stringify(new URL('../dist/store.js', import.meta.url).href)};
+      const store = Store.open({ driver: 'sqlite', path: ${JSON.stringify(join(dir, 'closing.db'))} });
+      await store.migrate();
+      void store.events.startWriter();
+      await store.close();
+      console.log('closed');
+    `;
+    const file = join(dir, 'close-while-starting.mjs');
+    writeFileSync(file, script);
+    const run = spawnSync(process.execPath, [file], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect({ code: run.status, stdout: run.stdout.trim() }).toEqual({ code: 0, stdout: 'closed' });
   });
 
   it('keeps the WAL bounded while batches keep coming', async () => {
