@@ -406,6 +406,29 @@ describe.skipIf(missing !== null && !process.env.CI)(
       await page.close();
     });
 
+    it('shows each source’s clock, and the time zone to set for local time written without one', async () => {
+      const key = await api('POST', '/api/v1/apikeys', { name: 'nvr-ward-9', role: 'ingest' });
+      await api('POST', '/api/v1/sources', { name: 'nvr-ward-9', matchApiKeyId: key.id });
+      // India's local time written as if it were UTC: 5½ hours ahead.
+      const ahead = new Date(Date.now() + 330 * 60_000).toISOString();
+      const sent = await server.request('POST', '/api/v1/ingest', {
+        auth: key.secret,
+        body: `<37>1 ${ahead} nvr-ward-9 nvrd 4 AUTH - login failed for user admin`,
+        headers: { 'content-type': 'text/plain' },
+      });
+      expect(sent.status).toBe(200);
+      const { page, errors } = await asAnalyst();
+      await navLink(page, 'Settings').click();
+      const row = page.getByRole('row').filter({ hasText: 'nvr-ward-9' });
+      await row.getByText('5 h 30 min ahead').waitFor();
+      await row.getByText('Set its time zone to Asia/Kolkata').waitFor();
+      expect(await page.getByRole('row').filter({ hasText: 'fw-core-1' }).textContent()).toContain(
+        '—',
+      );
+      expect(errors).toEqual([]);
+      await page.close();
+    });
+
     it('lets an auditor read without action buttons, and shows the audit trail with its chain OK', async () => {
       const { page, errors, context } = await newPage(browser, server.url);
       await logIn(page, AUDITOR.username, AUDITOR.password);

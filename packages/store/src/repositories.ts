@@ -200,15 +200,22 @@ export interface SourceRow {
   firstSeen: string | null;
   lastSeen: string | null;
   eventCount: number;
+  /**
+   * The newest event's time minus its arrival, as last seen (ms): near zero, or a little below,
+   * for a sender with a good clock; null until an event with a time of its own came.
+   */
+  clockOffsetMs: number | null;
   createdAt: string;
   updatedAt: string;
 }
 
-/** What a batch of events says about who sent them: used to keep last-seen and counts. */
+/** What a batch of events says about who sent them: used to keep last-seen, counts and clock. */
 export interface SourceSighting {
   sourceId: string;
   lastSeen: string;
   events: number;
+  /** the batch's newest event time minus its arrival; null when no event carried a time */
+  clockOffsetMs: number | null;
 }
 
 export interface SourceRepository {
@@ -217,5 +224,4 @@ export interface SourceRepository {
   findByName(name: string): Promise<SourceRow | undefined>;
   insert(row: SourceRow): Promise<void>;
   update(id: string, patch: Partial<Omit<SourceRow, 'id' | 'createdAt'>>): Promise<void>;
-  recordSightings(sightings: SourceSighting[]): Promise<void>;
 }

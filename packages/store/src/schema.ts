@@ -152,6 +152,7 @@ export interface SourcesTable {
   first_seen: string | null;
   last_seen: string | null;
   event_count: number;
+  clock_offset_ms: number | null;
   created_at: string;
   updated_at: string;
 }

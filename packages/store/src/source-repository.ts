@@ -1,5 +1,5 @@
 import type { Kysely, Selectable, Updateable } from 'kysely';
-import type { SourceRepository, SourceRow, SourceSighting } from './repositories.js';
+import type { SourceRepository, SourceRow } from './repositories.js';
 import type { Database, SourcesTable } from './schema.js';
 
 function toSource(r: Selectable<SourcesTable>): SourceRow {
@@ -16,6 +16,7 @@ function toSource(r: Selectable<SourcesTable>): SourceRow {
     firstSeen: r.first_seen,
     lastSeen: r.last_seen,
     eventCount: Number(r.event_count),
+    clockOffsetMs: r.clock_offset_ms === null ? null : Number(r.clock_offset_ms),
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -64,6 +65,7 @@ export class KyselySourceRepository implements SourceRepository {
         first_seen: s.firstSeen,
         last_seen: s.lastSeen,
         event_count: s.eventCount,
+        clock_offset_ms: s.clockOffsetMs,
         created_at: s.createdAt,
         updated_at: s.updatedAt,
       })
@@ -83,22 +85,5 @@ export class KyselySourceRepository implements SourceRepository {
     if (p.updatedAt !== undefined) v.updated_at = p.updatedAt;
     if (Object.keys(v).length === 0) return;
     await this.db.updateTable('sources').set(v).where('id', '=', id).execute();
-  }
-
-  async recordSightings(sightings: SourceSighting[]): Promise<void> {
-    if (sightings.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
-      for (const s of sightings) {
-        await trx
-          .updateTable('sources')
-          .set((eb) => ({
-            event_count: eb('event_count', '+', s.events),
-            last_seen: s.lastSeen,
-            first_seen: eb.fn.coalesce('first_seen', eb.val(s.lastSeen)),
-          }))
-          .where('id', '=', s.sourceId)
-          .execute();
-      }
-    });
   }
 }

@@ -137,7 +137,7 @@ function batchStatements(sqlite: Sqlite.Database): (batch: RowBatch) => boolean 
     "update dead_letters set status = 'reprocessed', retries = retries + 1, last_retry_at = ? where seq = ?",
   );
   const sighted = sqlite.prepare(
-    'update sources set event_count = event_count + ?, last_seen = ?, first_seen = coalesce(first_seen, ?) where id = ?',
+    'update sources set event_count = event_count + ?, last_seen = ?, first_seen = coalesce(first_seen, ?), clock_offset_ms = coalesce(?, clock_offset_ms) where id = ?',
   );
   const messageAt = EVENT_COLUMNS.indexOf('message');
   const write = sqlite.transaction((batch: RowBatch): boolean => {
@@ -172,7 +172,7 @@ function batchStatements(sqlite: Sqlite.Database): (batch: RowBatch) => boolean 
     if (batch.reprocessed)
       for (const seq of batch.reprocessed.seqs) reprocessed.run(batch.reprocessed.at, seq);
     for (const s of batch.sightings ?? [])
-      sighted.run(s.events, s.lastSeen, s.lastSeen, s.sourceId);
+      sighted.run(s.events, s.lastSeen, s.lastSeen, s.clockOffsetMs, s.sourceId);
     return true;
   });
   // IMMEDIATE takes the write lock up front, so a concurrent writer makes this wait (busy timeout)

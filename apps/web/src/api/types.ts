@@ -145,6 +145,8 @@ export interface Source {
   firstSeen: string | null;
   lastSeen: string | null;
   eventCount: number;
+  /** the newest event's time minus its arrival (ms); null before an event carried a time */
+  clockOffsetMs: number | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -10,6 +10,7 @@ import { response } from './0008-response.js';
 import { settings } from './0009-settings.js';
 import { incidentReportDetails } from './0010-incident-report-details.js';
 import { ingestBatchesPerSender } from './0011-ingest-batches-per-sender.js';
+import { sourceClockOffset } from './0012-source-clock-offset.js';
 
 /** A migration gets the dialect helper so it can stay dialect-neutral. */
 export interface VersionedMigration {
@@ -29,6 +30,7 @@ export const MIGRATIONS: VersionedMigration[] = [
   settings,
   incidentReportDetails,
   ingestBatchesPerSender,
+  sourceClockOffset,
 ];
 
 export function migrationsFor(dialect: DialectHelper): Record<string, Migration> {

@@ -282,4 +282,36 @@ describe('sources', () => {
     });
     expect(audit.body.entries[0]).toMatchObject({ actorName: 'admin', target: 'source:127.0.0.1' });
   });
+
+  it('shows how far a source’s clock is from the arrival of its events', async () => {
+    const key = await server.request('POST', '/api/v1/apikeys', {
+      auth: admin,
+      body: { name: 'nvr-ward-7', role: 'ingest' },
+    });
+    const created = await server.request('POST', '/api/v1/sources', {
+      auth: admin,
+      body: { name: 'nvr-ward-7', matchApiKeyId: key.body.id },
+    });
+    expect(created.body.clockOffsetMs).toBeNull();
+    const send = (at: Date) =>
+      server.request('POST', '/api/v1/ingest', {
+        auth: key.body.secret,
+        body: `<37>1 ${at.toISOString()} nvr-ward-7 nvrd 4 AUTH - login failed for user admin`,
+        headers: { 'content-type': 'text/plain' },
+      });
+    const offset = async () =>
+      (
+        (await server.request('GET', '/api/v1/sources', { auth: admin })).body as {
+          name: string;
+          clockOffsetMs: number | null;
+        }[]
+      ).find((s) => s.name === 'nvr-ward-7')!.clockOffsetMs!;
+
+    // India's local time written as if it were UTC: 5½ hours ahead.
+    expect((await send(new Date(Date.now() + 330 * 60_000))).status).toBe(200);
+    expect(Math.abs((await offset()) - 330 * 60_000)).toBeLessThan(5_000);
+    // Once the clock is right, the newest event says so.
+    expect((await send(new Date(Date.now() - 1_000))).status).toBe(200);
+    expect(Math.abs(await offset())).toBeLessThan(5_000);
+  });
 });

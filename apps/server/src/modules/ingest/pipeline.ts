@@ -61,7 +61,20 @@ export interface SubmitResult {
   parsers: Record<string, number>;
 }
 
-type Sightings = Map<string, { lastSeen: string; events: number }>;
+/**
+ * Per source: when it was last heard, how many events, and its newest event time with that
+ * event's arrival (ms), from which its clock offset is told. Event times are ISO strings in UTC of
+ * one length, so the newest is found by comparing them as text, without a Date per event.
+ */
+type Sightings = Map<
+  string,
+  { lastSeen: string; events: number; newestEventTime: string | null; newestArrivalMs: number }
+>;
+
+/** The newest event time minus its arrival; null when no event of the source carried a time. */
+function clockOffsetMs(s: { newestEventTime: string | null; newestArrivalMs: number }) {
+  return s.newestEventTime === null ? null : Date.parse(s.newestEventTime) - s.newestArrivalMs;
+}
 
 /**
  * A submission waiting for the writer. It holds its messages already in the form they are
@@ -216,6 +229,7 @@ export class IngestPipeline {
       firstSeen: null,
       lastSeen: null,
       eventCount: 0,
+      clockOffsetMs: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -398,11 +412,25 @@ export class IngestPipeline {
       pending.result.accepted++;
       pending.result.parsers[parsed.parser] = (pending.result.parsers[parsed.parser] ?? 0) + 1;
       if (source) {
+        // An event stamped with its arrival tells nothing of the sender's clock.
+        const eventTime = parsed.event.flags.includes('time_missing')
+          ? null
+          : parsed.event.eventTime;
         const s = pending.sightings.get(source.id);
-        if (!s) pending.sightings.set(source.id, { lastSeen: receivedAt, events: 1 });
+        if (!s)
+          pending.sightings.set(source.id, {
+            lastSeen: receivedAt,
+            events: 1,
+            newestEventTime: eventTime,
+            newestArrivalMs: m.receivedAt.getTime(),
+          });
         else {
           s.events++;
           if (receivedAt > s.lastSeen) s.lastSeen = receivedAt;
+          if (eventTime !== null && (s.newestEventTime === null || eventTime > s.newestEventTime)) {
+            s.newestEventTime = eventTime;
+            s.newestArrivalMs = m.receivedAt.getTime();
+          }
         }
       }
     }
@@ -516,6 +544,13 @@ export class IngestPipeline {
           else {
             acc.events += s.events;
             if (s.lastSeen > acc.lastSeen) acc.lastSeen = s.lastSeen;
+            if (
+              s.newestEventTime !== null &&
+              (acc.newestEventTime === null || s.newestEventTime > acc.newestEventTime)
+            ) {
+              acc.newestEventTime = s.newestEventTime;
+              acc.newestArrivalMs = s.newestArrivalMs;
+            }
           }
         }
       }
@@ -524,7 +559,12 @@ export class IngestPipeline {
         events: [],
         prepared: take.flatMap((p) => (p.events ? [p.events] : [])),
         deadLetters: take.flatMap((p) => p.deadLetters),
-        sightings: [...sightings].map(([sourceId, s]) => ({ sourceId, ...s })),
+        sightings: [...sightings].map(([sourceId, s]) => ({
+          sourceId,
+          lastSeen: s.lastSeen,
+          events: s.events,
+          clockOffsetMs: clockOffsetMs(s),
+        })),
         ...(idempotency && { idempotency }),
       });
       if (written) this.#count(take);

@@ -20,6 +20,10 @@ const SourceSchema = Type.Object({
   firstSeen: Type.Union([Type.String(), Type.Null()]),
   lastSeen: Type.Union([Type.String(), Type.Null()]),
   eventCount: Type.Integer(),
+  clockOffsetMs: Type.Union([Type.Integer(), Type.Null()], {
+    description:
+      "the newest event's time minus its arrival, in ms: about zero (or a little below, the time in transit) for a good clock; 19800000 is India's local time written without a zone and read as UTC; null before an event carried a time",
+  }),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });

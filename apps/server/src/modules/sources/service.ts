@@ -85,6 +85,7 @@ export class SourceService {
       firstSeen: null,
       lastSeen: null,
       eventCount: 0,
+      clockOffsetMs: null,
       createdAt: now,
       updatedAt: now,
     };

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { api, errorMessage } from '../../api/client';
 import { PARSERS, type Source } from '../../api/types';
 import { Badge, Dialog, Empty, ErrorBox, Loading, Notice, Panel, num } from '../../components/ui';
+import { sourceClock } from '../../lib/sources';
 import { formatAgo } from '../../lib/time';
 import { useResource } from '../../lib/useResource';
 
@@ -18,7 +19,8 @@ export function Sources({ mayChange }: { mayChange: boolean }) {
       <p className="muted">
         Every sender is listed: those nobody named yet are <em>discovered</em> from their traffic.
         Naming one lets searches and alerts say “fw-core-1” instead of an address, and sets the
-        parser and time zone for logs written without one.
+        parser and time zone for logs written without one. <em>Clock</em> compares a source’s newest
+        event time with its arrival: a device that is behind is left out of correlations.
       </p>
       {message && <Notice tone="ok">{message}</Notice>}
       {sources.error ? (
@@ -35,6 +37,7 @@ export function Sources({ mayChange }: { mayChange: boolean }) {
               <th>Matched by</th>
               <th>Parser</th>
               <th>Time zone</th>
+              <th>Clock</th>
               <th>Last event</th>
               <th className="right">Events</th>
               {mayChange && <th />}
@@ -58,6 +61,9 @@ export function Sources({ mayChange }: { mayChange: boolean }) {
                 </td>
                 <td>{s.defaultParser ?? 'detected'}</td>
                 <td>{s.timezone ?? 'default'}</td>
+                <td>
+                  <ClockCell source={s} />
+                </td>
                 <td>
                   <span title={s.lastSeen ?? ''}>{formatAgo(s.lastSeen)}</span>
                 </td>
@@ -86,6 +92,16 @@ export function Sources({ mayChange }: { mayChange: boolean }) {
         />
       )}
     </Panel>
+  );
+}
+
+function ClockCell({ source }: { source: Source }) {
+  const clock = sourceClock(source.clockOffsetMs, source.timezone);
+  return (
+    <>
+      {clock.off ? <Badge tone="warn">{clock.text}</Badge> : clock.text}
+      {clock.hint && <div className="muted small">{clock.hint}</div>}
+    </>
   );
 }
 
