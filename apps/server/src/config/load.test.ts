@@ -70,6 +70,25 @@ describe('configuration', () => {
     expect(err?.message).toContain('"fatal", "error"');
   });
 
+  it('refuses a time zone the parsers cannot read, naming the key', () => {
+    const err = (() => {
+      try {
+        loadConfig({ cwd: dirWith('ingest:\n  defaultTimezone: India/Pune\n'), env: {} });
+      } catch (e) {
+        return e as ConfigError;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err?.message).toMatch(
+      /ingest\.defaultTimezone \(from \S+prahari\.yaml\): unknown time zone; got "India\/Pune"; allowed: an IANA name like Asia\/Kolkata, or an offset like \+05:30/,
+    );
+    for (const zone of ['Asia/Kolkata', '+05:30', 'IST', 'UTC'])
+      expect(
+        loadConfig({ cwd: dirWith(`ingest:\n  defaultTimezone: '${zone}'\n`), env: {} }).config
+          .ingest.defaultTimezone,
+      ).toBe(zone);
+  });
+
   it('rejects a non-numeric environment value and an unknown PRAHARI_ variable', () => {
     const issues = issuesOf(() =>
       loadConfig({

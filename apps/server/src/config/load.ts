@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { Value } from 'typebox/value';
+import { isKnownTimezone } from '@prahari/ingest';
 import { ConfigSchema, type Config } from './schema.js';
 
 export interface ConfigIssue {
@@ -291,6 +292,16 @@ export function loadConfig(sources: ConfigSources = {}): { config: Config; file:
       allowed: s ? describeAllowed(s) : error.message,
     });
   }
+  // A zone the parsers cannot use would leave every time written without one read as UTC.
+  const zone = (withDefaults as Config).ingest?.defaultTimezone;
+  if (typeof zone === 'string' && !isKnownTimezone(zone))
+    issues.push({
+      key: 'ingest.defaultTimezone',
+      origin: origins.get('ingest.defaultTimezone') ?? file ?? 'defaults',
+      value: zone,
+      problem: 'unknown time zone',
+      allowed: 'an IANA name like Asia/Kolkata, or an offset like +05:30',
+    });
   if (issues.length > 0) throw new ConfigError(issues);
   return { config: withDefaults as Config, file };
 }

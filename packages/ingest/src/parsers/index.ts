@@ -15,3 +15,4 @@ export { parseJson, parseSuricataEve, parseZeekJson, zeekEvent, suricataEvent } 
 export { ZeekTsvReader, parseZeekTsv, type ZeekTsvOptions } from './zeek-tsv.js';
 export { parseText } from './text.js';
 export { parseCisco, parseKv } from './network.js';
+export { isKnownTimezone } from './time.js';

@@ -135,6 +135,15 @@ export function fixedOffset(text: string): number | undefined {
   return (m[1] === '-' ? -1 : 1) * (h * HOUR + min * 60_000);
 }
 
+/**
+ * Whether times can be read in `zone`: an IANA name (`Asia/Kolkata`), a fixed offset (`+05:30`)
+ * or an abbreviation Prahari knows (`IST`). Any other zone leaves times read as UTC and flagged
+ * `timezone_invalid`, so settings are checked with this before they are used.
+ */
+export function isKnownTimezone(zone: string): boolean {
+  return zone === 'UTC' || fixedOffset(zone) !== undefined || zoneFormatter(zone) !== null;
+}
+
 /** Wall-clock fields read in the source's default zone. */
 export function localToUtc(
   ctx: ParseContext,

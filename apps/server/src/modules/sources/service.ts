@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, NotFoundError, ValidationError, type Clock } from '@prahari/core';
-import { parserNames } from '@prahari/ingest';
+import { isKnownTimezone, parserNames } from '@prahari/ingest';
 import type { SourceRepository, SourceRow } from '@prahari/store';
 import type { Actor, AuditService } from '../audit/service.js';
 
@@ -15,15 +15,11 @@ export interface SourceInput {
 }
 
 function checkTimezone(tz: string): void {
-  if (/^[+-]\d{2}:?\d{2}$/.test(tz)) return;
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-  } catch {
+  if (!isKnownTimezone(tz))
     throw new ValidationError(
       `Time zone '${tz}' is unknown; use an IANA name like Asia/Kolkata or an offset like +05:30.`,
       { field: 'timezone' },
     );
-  }
 }
 
 /** Named log senders: how to recognise them and how to read what they send. */
