@@ -16,20 +16,25 @@ describe('sourceClock', () => {
       off: true,
       hint: 'Local time written without a zone? Set its time zone to Asia/Kolkata.',
     });
-    expect(sourceClock(-300 * MIN, null).hint).toBe(
-      'Local time written without a zone? Set its time zone to -05:00.',
+    // Read in the server's default zone, a device writing UTC is off the other way: only a whole
+    // zone can be named, not which one the device writes in.
+    expect(sourceClock(-330 * MIN, null).hint).toBe(
+      'Off by -05:30, a whole time zone: if the device writes local time without a zone, set the source’s time zone to the device’s own.',
     );
   });
 
-  it('asks for NTP when the offset is no time zone, or the source already names one', () => {
+  it('asks for NTP when the offset is no whole time zone, and names the difference when it is', () => {
     expect(sourceClock(-(2 * MIN + 10_000), null)).toEqual({
       text: '2 min 10 s behind',
       off: true,
       hint: 'Correlations leave its events out: set its clock by NTP.',
     });
-    expect(sourceClock(330 * MIN, 'Asia/Kolkata')).toMatchObject({
-      text: '5 h 30 min ahead',
+    expect(sourceClock(7 * MIN, 'Asia/Kolkata')).toMatchObject({
+      text: '7 min ahead',
       hint: 'Set its clock by NTP.',
     });
+    expect(sourceClock(330 * MIN, 'Asia/Kolkata').hint).toMatch(
+      /^Off by \+05:30, a whole time zone/,
+    );
   });
 });

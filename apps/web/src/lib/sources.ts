@@ -45,9 +45,13 @@ export function sourceClock(offsetMs: number | null, timezone: string | null): S
     quarters !== 0 &&
     Math.abs(quarters) <= 14 * 4 &&
     Math.abs(offsetMs - quarters * QUARTER_HOUR_MS) <= ZONE_SLACK_MS;
-  if (looksLikeAZone && timezone === null) {
-    const zone = utcOffset(quarters * 15);
-    clock.hint = `Local time written without a zone? Set its time zone to ${zone === '+05:30' ? 'Asia/Kolkata' : zone}.`;
+  const zone = utcOffset(quarters * 15);
+  // Which zone the device writes in depends on the one its times were read in (the source's,
+  // else the server's default), which only the India case, with the default left at UTC, tells.
+  if (looksLikeAZone && timezone === null && zone === '+05:30') {
+    clock.hint = 'Local time written without a zone? Set its time zone to Asia/Kolkata.';
+  } else if (looksLikeAZone) {
+    clock.hint = `Off by ${zone}, a whole time zone: if the device writes local time without a zone, set the source’s time zone to the device’s own.`;
   } else {
     clock.hint =
       offsetMs < 0
