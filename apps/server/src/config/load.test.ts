@@ -10,14 +10,18 @@ function dirWith(yaml?: string): string {
   return dir;
 }
 
-function issuesOf(fn: () => unknown): ConfigError['issues'] {
+function configErrorOf(fn: () => unknown): ConfigError {
   try {
     fn();
   } catch (err) {
-    if (err instanceof ConfigError) return err.issues;
+    if (err instanceof ConfigError) return err;
     throw err;
   }
   throw new Error('expected a ConfigError');
+}
+
+function issuesOf(fn: () => unknown): ConfigError['issues'] {
+  return configErrorOf(fn).issues;
 }
 
 describe('configuration', () => {
@@ -55,13 +59,9 @@ describe('configuration', () => {
   });
 
   it('names a wrong value, shows it and says what is allowed', () => {
-    const err = (() => {
-      try {
-        loadConfig({ cwd: dirWith('server:\n  port: 99999\n  logLevel: loud\n'), env: {} });
-      } catch (e) {
-        return e as ConfigError;
-      }
-    })();
+    const err = configErrorOf(() =>
+      loadConfig({ cwd: dirWith('server:\n  port: 99999\n  logLevel: loud\n'), env: {} }),
+    );
     expect(err).toBeInstanceOf(ConfigError);
     expect(err?.message).toContain('server.port');
     expect(err?.message).toContain('99999');
@@ -71,13 +71,9 @@ describe('configuration', () => {
   });
 
   it('refuses a time zone the parsers cannot read, naming the key', () => {
-    const err = (() => {
-      try {
-        loadConfig({ cwd: dirWith('ingest:\n  defaultTimezone: India/Pune\n'), env: {} });
-      } catch (e) {
-        return e as ConfigError;
-      }
-    })();
+    const err = configErrorOf(() =>
+      loadConfig({ cwd: dirWith('ingest:\n  defaultTimezone: India/Pune\n'), env: {} }),
+    );
     expect(err).toBeInstanceOf(ConfigError);
     expect(err?.message).toMatch(
       /ingest\.defaultTimezone \(from \S+prahari\.yaml\): unknown time zone; got "India\/Pune"; allowed: an IANA name like Asia\/Kolkata, or an offset like \+05:30/,

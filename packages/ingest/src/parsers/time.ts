@@ -141,7 +141,7 @@ export function fixedOffset(text: string): number | undefined {
  * `timezone_invalid`, so settings are checked with this before they are used.
  */
 export function isKnownTimezone(zone: string): boolean {
-  return zone === 'UTC' || fixedOffset(zone) !== undefined || zoneFormatter(zone) !== null;
+  return fixedOffset(zone) !== undefined || zoneFormatter(zone) !== null;
 }
 
 /** Wall-clock fields read in the source's default zone. */
